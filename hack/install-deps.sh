@@ -9,9 +9,9 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang-format
   # libraries (headers + CMake config files)
   libcpprest-dev libboost-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev
-  prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev
+  prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev libpcre2-dev
   # real peers used by tests, the demo and the benchmarks
-  haproxy prometheus wrk apache2-utils curl openssl python3 procps gnuplot-nox
+  haproxy prometheus wrk apache2-utils curl openssl python3 python3-yaml procps gnuplot-nox
   # helm comes from an npm package (hack/get-helm.sh)
   unzip
 )

@@ -12,9 +12,8 @@ struct Unit {
 };
 
 // Longest suffixes first so "ms" is not read as "m" followed by garbage.
-constexpr Unit kUnits[] = {{"ns", 1},          {"us", 1'000},         {"\xC2\xB5s", 1'000},
-                           {"\xCE\xBCs", 1'000}, {"ms", 1'000'000},      {"s", 1'000'000'000},
-                           {"m", 60'000'000'000}, {"h", 3'600'000'000'000}};
+constexpr Unit kUnits[] = {{"ns", 1},         {"us", 1'000},        {"\xC2\xB5s", 1'000},  {"\xCE\xBCs", 1'000},
+                           {"ms", 1'000'000}, {"s", 1'000'000'000}, {"m", 60'000'000'000}, {"h", 3'600'000'000'000}};
 
 }  // namespace
 

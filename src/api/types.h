@@ -8,6 +8,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -88,8 +90,8 @@ struct MicroserviceSpec {
   std::vector<std::string> command;
   std::vector<std::string> args;
   std::vector<ServicePort> ports;
-  nlohmann::json env = nlohmann::json::array();      // []core/v1.EnvVar
-  nlohmann::json envFrom = nlohmann::json::array();  // []core/v1.EnvFromSource
+  nlohmann::json env = nlohmann::json::array();         // []core/v1.EnvVar
+  nlohmann::json envFrom = nlohmann::json::array();     // []core/v1.EnvFromSource
   nlohmann::json resources = nlohmann::json::object();  // core/v1.ResourceRequirements
   std::optional<std::int32_t> replicas;                 // only without autoscaling; default 1
   std::optional<Autoscaling> autoscaling;
@@ -148,7 +150,7 @@ struct HeaderModifier {
 };
 
 struct BackendRef {
-  std::string service;  // a Microservice in the Route's namespace
+  std::string service;              // a Microservice in the Route's namespace
   std::optional<IntOrString> port;  // name or number; absent = the Microservice's first port
   std::int32_t weight = 1;
 };
@@ -278,5 +280,33 @@ struct Gateway {
   GatewaySpec spec;
   nlohmann::json status = nlohmann::json::object();
 };
+
+// ---------------------------------------------------------------- any resource
+
+// A Kubernetes object of any other kind (Deployment, ConfigMap...), kept verbatim.
+struct OtherObject {
+  std::string apiVersion;
+  std::string kind;
+  ObjectMeta metadata;
+  nlohmann::json object = nlohmann::json::object();
+};
+
+// What one YAML/JSON document decodes to (parse.h: parseResource).
+using AnyResource = std::variant<Microservice, Route, BreakerPolicy, Gateway, OtherObject>;
+
+inline const ObjectMeta& metadataOf(const AnyResource& resource) {
+  return std::visit([](const auto& r) -> const ObjectMeta& { return r.metadata; }, resource);
+}
+
+inline std::string_view kindOf(const AnyResource& resource) {
+  struct Kind {
+    std::string_view operator()(const Microservice&) const { return "Microservice"; }
+    std::string_view operator()(const Route&) const { return "Route"; }
+    std::string_view operator()(const BreakerPolicy&) const { return "BreakerPolicy"; }
+    std::string_view operator()(const Gateway&) const { return "Gateway"; }
+    std::string_view operator()(const OtherObject& o) const { return o.kind; }
+  };
+  return std::visit(Kind{}, resource);
+}
 
 }  // namespace flotilla::api

@@ -14,7 +14,6 @@ int notYet(const char* name) {
 
 int runOperator(int, char**) { return notYet("operator"); }
 int runGateway(int, char**) { return notYet("gateway"); }
-int runRender(int, char**) { return notYet("render"); }
 int runApiServer(int, char**) { return notYet("apiserver"); }
 int runEcho(int, char**) { return notYet("echo"); }
 

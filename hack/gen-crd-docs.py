@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Generates docs/crd-reference.md from the CRDs in crds/: every field with its path, type, default, validation
+and description, so the reference never drifts from what the API server enforces.
+
+Usage: hack/gen-crd-docs.py            rewrite docs/crd-reference.md
+       hack/gen-crd-docs.py --check    exit 1 when docs/crd-reference.md differs from what this script generates
+"""
+
+import argparse
+import pathlib
+import sys
+
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ORDER = ["Microservice", "Route", "BreakerPolicy", "Gateway"]
+
+
+def cell(text):
+    """Markdown table cell: one line, pipes escaped."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def code(value):
+    text = value if isinstance(value, str) else yaml.safe_dump(value, default_flow_style=True, width=10000).strip()
+    if isinstance(value, str) and text == "":
+        text = '""'
+    return "`" + text.replace("`", "'") + "`"
+
+
+def type_of(schema):
+    if schema.get("x-kubernetes-int-or-string"):
+        return "int or string"
+    kind = schema.get("type", "any")
+    if kind == "array":
+        return "[]" + type_of(schema.get("items", {}))
+    if kind == "object" and isinstance(schema.get("additionalProperties"), dict):
+        return "map[string]" + type_of(schema["additionalProperties"])
+    if kind == "integer" and schema.get("format"):
+        return schema["format"]
+    return kind
+
+
+def validation_of(schema, required):
+    parts = []
+    if required:
+        parts.append("required")
+    if "enum" in schema:
+        parts.append("one of " + ", ".join(code(v) for v in schema["enum"]))
+    bounds = [("minimum", ">= "), ("maximum", "<= "), ("minLength", "length >= "), ("maxLength", "length <= "),
+              ("minItems", "items >= "), ("maxItems", "items <= "), ("maxProperties", "entries <= ")]
+    for key, prefix in bounds:
+        if key in schema:
+            parts.append(prefix + str(schema[key]))
+    if "pattern" in schema:
+        parts.append("matches " + code(schema["pattern"]))
+    list_type = schema.get("x-kubernetes-list-type")
+    if list_type == "set":
+        parts.append("unique items")
+    elif list_type == "map":
+        parts.append("unique by " + ", ".join(schema.get("x-kubernetes-list-map-keys", [])))
+    for rule in schema.get("x-kubernetes-validations", []):
+        parts.append("rule: " + rule.get("message") + " (" + code(rule["rule"]) + ")")
+    return "; ".join(parts)
+
+
+def fields(schema, path, required=False):
+    """Yields (path, schema, required) for every field below `schema`, depth first in schema order."""
+    yield path, schema, required
+    child_required = set(schema.get("required", []))
+    for name, child in schema.get("properties", {}).items():
+        yield from fields(child, f"{path}.{name}", name in child_required)
+    if isinstance(schema.get("additionalProperties"), dict):
+        yield from fields(schema["additionalProperties"], f"{path}[<key>]")
+    if "items" in schema:
+        yield from fields(schema["items"], f"{path}[*]")
+
+
+def field_table(schema, top):
+    lines = ["| Field | Type | Default | Validation | Description |", "|---|---|---|---|---|"]
+    for path, node, required in fields(schema, top):
+        default = code(node["default"]) if "default" in node else ""
+        lines.append("| " + " | ".join([code(path), cell(type_of(node)), cell(default),
+                                         cell(validation_of(node, required)),
+                                         cell(node.get("description", ""))]) + " |")
+    return lines
+
+
+def crd_section(crd):
+    names = crd["spec"]["names"]
+    version = crd["spec"]["versions"][0]
+    root = version["schema"]["openAPIV3Schema"]
+    lines = [f"## {names['kind']}", "", cell(root.get("description", "")), ""]
+    lines.append(f"`{crd['spec']['group']}/{version['name']}`, namespaced; `kubectl get {names['plural']}` or "
+                 f"`kubectl get {', '.join(names['shortNames'])}`; category `{', '.join(names['categories'])}`. "
+                 f"Subresources: {', '.join(sorted(version.get('subresources', {})))}.")
+    lines += ["", "`kubectl get` columns: " + ", ".join(
+        f"{c['name']} (`{c['jsonPath']}`)" for c in version.get("additionalPrinterColumns", [])) + ".", ""]
+    for part in ["spec", "status"]:
+        if part in root.get("properties", {}):
+            lines += [f"### {names['kind']} {part}", ""]
+            lines += field_table(root["properties"][part], part)
+            lines.append("")
+    return lines
+
+
+def render():
+    crds = {}
+    for path in sorted((ROOT / "crds").glob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            if doc and doc.get("kind") == "CustomResourceDefinition":
+                crds[doc["spec"]["names"]["kind"]] = doc
+    lines = ["# CRD reference", "",
+             "<!-- Generated by hack/gen-crd-docs.py from crds/. Do not edit by hand. -->", "",
+             "Flotilla's custom resources, group `flotilla.io`, version `v1alpha1`. Every field lists its type, "
+             "the default the API server fills in, and what the API server validates (OpenAPI schema and "
+             "`x-kubernetes-validations` rules). The operator checks more when it reconciles (references between "
+             "objects, conflicts between Routes) and reports those in status conditions. Durations use Go syntax "
+             "(`250ms`, `5s`, `1m30s`, `1h`); quantities use Kubernetes syntax (`100m`, `128Mi`). "
+             "`kubectl explain microservice.spec` shows the same descriptions.", ""]
+    lines += ["Contents: " + ", ".join(f"[{k}](#{k.lower()})" for k in ORDER if k in crds) + ".", ""]
+    for kind in ORDER + sorted(set(crds) - set(ORDER)):
+        if kind in crds:
+            lines += crd_section(crds[kind])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only compare the reference with the generated text")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "crd-reference.md"))
+    args = parser.parse_args()
+    out = pathlib.Path(args.out)
+    text = render()
+    if args.check:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            print(f"out of date (run hack/gen-crd-docs.py): {out}", file=sys.stderr)
+            return 1
+        return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
