@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build pkg-config git clang-format
+  build-essential cmake ninja-build ccache pkg-config git clang-format
   # libraries (headers + CMake config files)
   libcpprest-dev libboost-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev libpcre2-dev

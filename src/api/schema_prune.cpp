@@ -5,26 +5,30 @@
 #include "api/field_path.h"
 
 namespace flotilla::api {
+
+const std::set<std::string, std::less<>>& objectMetaFields() {
+  // The API server itself owns these; everything else under metadata is unknown.
+  static const std::set<std::string, std::less<>> fields = {"name",
+                                                            "generateName",
+                                                            "namespace",
+                                                            "selfLink",
+                                                            "uid",
+                                                            "resourceVersion",
+                                                            "generation",
+                                                            "creationTimestamp",
+                                                            "deletionTimestamp",
+                                                            "deletionGracePeriodSeconds",
+                                                            "labels",
+                                                            "annotations",
+                                                            "ownerReferences",
+                                                            "finalizers",
+                                                            "managedFields"};
+  return fields;
+}
+
 namespace {
 
 using nlohmann::json;
-
-// metav1.ObjectMeta: the API server itself owns these; everything else under metadata is unknown.
-const std::set<std::string, std::less<>> kObjectMetaFields = {"name",
-                                                              "generateName",
-                                                              "namespace",
-                                                              "selfLink",
-                                                              "uid",
-                                                              "resourceVersion",
-                                                              "generation",
-                                                              "creationTimestamp",
-                                                              "deletionTimestamp",
-                                                              "deletionGracePeriodSeconds",
-                                                              "labels",
-                                                              "annotations",
-                                                              "ownerReferences",
-                                                              "finalizers",
-                                                              "managedFields"};
 
 class Pruner {
  public:
@@ -68,7 +72,7 @@ class Pruner {
     if (!metadata.is_object()) return;
     std::vector<std::string> unknown;
     for (const auto& [key, entry] : metadata.items()) {
-      if (!kObjectMetaFields.contains(key)) unknown.push_back(key);
+      if (!objectMetaFields().contains(key)) unknown.push_back(key);
     }
     for (const std::string& key : unknown) {
       metadata.erase(key);

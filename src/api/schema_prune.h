@@ -3,6 +3,7 @@
 // unless the schema says x-kubernetes-preserve-unknown-fields or allows any additionalProperties. At the root of an
 // object apiVersion and kind are kept and metadata keeps exactly the ObjectMeta fields.
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,9 @@
 #include "api/schema_node.h"
 
 namespace flotilla::api {
+
+// metav1.ObjectMeta's fields: the only keys metadata keeps when an object is pruned (CRDs and built-in types alike).
+const std::set<std::string, std::less<>>& objectMetaFields();
 
 // Removes unknown fields from `value` and returns their paths ("spec.colour"), the names kubectl's strict field
 // validation reports as `unknown field "spec.colour"`. `objectRoot`: `value` is a whole custom resource (keep

@@ -49,6 +49,10 @@ YamlLoadResult loadYamlDocuments(std::string_view text);
 // become literal blocks. The result ends with a newline.
 std::string toYaml(const nlohmann::json& value);
 
+// A YAML/Go-style double-quoted string: quotes, backslashes and control characters escaped (\n, \t, \r, \xNN);
+// also what messages use to show a value unambiguously.
+std::string doubleQuoted(std::string_view s);
+
 // Several documents joined with "---" lines.
 std::string toYamlStream(const std::vector<nlohmann::json>& documents);
 

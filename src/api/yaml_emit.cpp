@@ -31,40 +31,6 @@ bool canWritePlain(std::string_view s, bool isKey) {
   return yaml_scalar::resolvePlain(s).scalar.kind == yaml_scalar::Scalar::Kind::String;
 }
 
-std::string doubleQuoted(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out += "\\x";
-          out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
-          out += kHex[static_cast<unsigned char>(c) & 0xf];
-        } else {
-          out += c;  // printable ASCII, or a UTF-8 byte: YAML streams are UTF-8
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
 std::string stringText(std::string_view s, bool isKey) {
   return canWritePlain(s, isKey) ? std::string(s) : doubleQuoted(s);
 }
@@ -190,6 +156,40 @@ std::string toYamlStream(const std::vector<json>& documents) {
     if (i > 0) out += "---\n";
     out += toYaml(documents[i]);
   }
+  return out;
+}
+
+std::string doubleQuoted(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          out += "\\x";
+          out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+          out += kHex[static_cast<unsigned char>(c) & 0xf];
+        } else {
+          out += c;  // printable ASCII, or a UTF-8 byte: YAML streams are UTF-8
+        }
+    }
+  }
+  out += '"';
   return out;
 }
 

@@ -14,7 +14,5 @@ int notYet(const char* name) {
 
 int runOperator(int, char**) { return notYet("operator"); }
 int runGateway(int, char**) { return notYet("gateway"); }
-int runApiServer(int, char**) { return notYet("apiserver"); }
-int runEcho(int, char**) { return notYet("echo"); }
 
 }  // namespace flotilla::cli

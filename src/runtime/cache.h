@@ -1,0 +1,72 @@
+#pragma once
+// The informer's thread-safe store and indexer (client-go's ThreadSafeStore + Indexer). Objects are immutable shared
+// snapshots keyed "namespace/name"; indexes map an index value (a namespace, an owner UID, a referenced name...) to
+// the keys of the objects that produce it. Readers get ObjectPtrs and never hold the lock while using them.
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "runtime/object.h"
+
+namespace flotilla::runtime {
+
+// Returns the index values an object should be found under (none, one or several).
+using IndexFunc = std::function<std::vector<std::string>(const nlohmann::json&)>;
+
+inline constexpr const char* kNamespaceIndex = "namespace";
+inline constexpr const char* kOwnerUidIndex = "ownerUid";
+
+// Built-in index functions.
+std::vector<std::string> indexByNamespace(const nlohmann::json& object);
+std::vector<std::string> indexByOwnerUid(const nlohmann::json& object);  // every ownerReference's uid
+
+class Cache {
+ public:
+  // Every cache has the namespace index.
+  Cache();
+
+  // Adds an index; objects already stored are indexed at once.
+  void addIndexer(const std::string& name, IndexFunc function);
+  bool hasIndexer(const std::string& name) const;
+
+  ObjectPtr get(const std::string& key) const;
+  ObjectPtr get(const std::string& namespace_, const std::string& name) const;
+  std::vector<ObjectPtr> list() const;
+  std::vector<std::string> keys() const;
+  // Objects whose index function produced `value`; empty for an unknown index.
+  std::vector<ObjectPtr> byIndex(const std::string& index, const std::string& value) const;
+  std::vector<std::string> indexKeys(const std::string& index, const std::string& value) const;
+  std::vector<ObjectPtr> listNamespace(const std::string& namespace_) const {
+    return byIndex(kNamespaceIndex, namespace_);
+  }
+
+  std::size_t size() const;
+  // Estimated heap bytes of all stored objects (approximateJsonBytes plus per-entry overhead).
+  std::size_t approximateBytes() const;
+
+  // Writers (the informer). Both return the object previously stored under that key (null if none).
+  ObjectPtr upsert(ObjectPtr object);
+  ObjectPtr remove(const std::string& key);
+
+ private:
+  struct Entry {
+    ObjectPtr object;
+    std::size_t bytes = 0;
+  };
+  void indexLocked(const std::string& key, const nlohmann::json& object);
+  void unindexLocked(const std::string& key, const nlohmann::json& object);
+  std::vector<ObjectPtr> objectsForKeysLocked(const std::set<std::string>& keys) const;
+
+  mutable std::shared_mutex mutex_;
+  std::map<std::string, Entry> items_;
+  std::map<std::string, IndexFunc> indexers_;
+  std::map<std::string, std::map<std::string, std::set<std::string>>> indices_;  // index → value → keys
+  std::size_t bytes_ = 0;
+};
+
+}  // namespace flotilla::runtime

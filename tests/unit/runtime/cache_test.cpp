@@ -1,0 +1,127 @@
+#include "runtime/cache.h"
+
+#include <gtest/gtest.h>
+
+#include "runtime/event_handler.h"
+
+namespace flotilla::runtime {
+namespace {
+
+ObjectPtr object(const std::string& ns, const std::string& name, nlohmann::json extra = nlohmann::json::object()) {
+  nlohmann::json o = {{"metadata", {{"namespace", ns}, {"name", name}, {"resourceVersion", "1"}}}};
+  o.merge_patch(extra);
+  return std::make_shared<const nlohmann::json>(std::move(o));
+}
+
+nlohmann::json ownedBy(const std::string& uid) {
+  return {{"metadata", {{"ownerReferences", {{{"uid", uid}, {"kind", "Microservice"}, {"name", "x"}}}}}}};
+}
+
+TEST(Cache, StoresByNamespaceAndName) {
+  Cache cache;
+  EXPECT_EQ(cache.upsert(object("shop", "users")), nullptr);
+  auto previous = cache.upsert(object("shop", "users", {{"data", 1}}));
+  ASSERT_NE(previous, nullptr);
+  EXPECT_FALSE(previous->contains("data"));
+  EXPECT_EQ(cache.get("shop", "users")->at("data"), 1);
+  EXPECT_EQ(cache.get("shop/users"), cache.get("shop", "users"));
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_NE(cache.remove("shop/users"), nullptr);
+  EXPECT_EQ(cache.remove("shop/users"), nullptr);
+  EXPECT_EQ(cache.size(), 0u);
+}
+
+TEST(Cache, NamespaceIndexFollowsUpdatesAndDeletes) {
+  Cache cache;
+  cache.upsert(object("a", "x"));
+  cache.upsert(object("a", "y"));
+  cache.upsert(object("b", "x"));
+  EXPECT_EQ(cache.listNamespace("a").size(), 2u);
+  EXPECT_EQ(cache.indexKeys(kNamespaceIndex, "b"), (std::vector<std::string>{"b/x"}));
+  cache.remove("a/x");
+  EXPECT_EQ(cache.indexKeys(kNamespaceIndex, "a"), (std::vector<std::string>{"a/y"}));
+  EXPECT_TRUE(cache.byIndex("no-such-index", "a").empty());
+}
+
+TEST(Cache, CustomIndexMovesWhenTheIndexedValueChanges) {
+  Cache cache;
+  cache.addIndexer(kOwnerUidIndex, indexByOwnerUid);
+  cache.upsert(object("shop", "deploy", ownedBy("u1")));
+  EXPECT_EQ(cache.indexKeys(kOwnerUidIndex, "u1"), (std::vector<std::string>{"shop/deploy"}));
+  cache.upsert(object("shop", "deploy", ownedBy("u2")));
+  EXPECT_TRUE(cache.indexKeys(kOwnerUidIndex, "u1").empty()) << "stale index entry left behind";
+  EXPECT_EQ(cache.indexKeys(kOwnerUidIndex, "u2"), (std::vector<std::string>{"shop/deploy"}));
+}
+
+TEST(Cache, IndexAddedLaterCoversExistingObjects) {
+  Cache cache;
+  cache.upsert(object("shop", "a", ownedBy("u1")));
+  cache.upsert(object("shop", "b", ownedBy("u1")));
+  cache.addIndexer(kOwnerUidIndex, indexByOwnerUid);
+  EXPECT_EQ(cache.byIndex(kOwnerUidIndex, "u1").size(), 2u);
+  EXPECT_TRUE(cache.hasIndexer(kOwnerUidIndex));
+}
+
+TEST(Cache, TracksApproximateBytes) {
+  Cache cache;
+  cache.upsert(object("shop", "small"));
+  const std::size_t small = cache.approximateBytes();
+  EXPECT_GT(small, 0u);
+  cache.upsert(object("shop", "big", {{"data", {{"blob", std::string(10000, 'x')}}}}));
+  EXPECT_GT(cache.approximateBytes(), small + 10000);
+  cache.remove("shop/big");
+  EXPECT_EQ(cache.approximateBytes(), small);
+  cache.remove("shop/small");
+  EXPECT_EQ(cache.approximateBytes(), 0u);
+}
+
+TEST(ObjectHelpers, StripForCacheRemovesManagedFieldsAndLastApplied) {
+  nlohmann::json o = {{"metadata",
+                       {{"name", "x"},
+                        {"managedFields", nlohmann::json::array()},
+                        {"annotations", {{"kubectl.kubernetes.io/last-applied-configuration", "{}"}}}}}};
+  stripForCache(o);
+  EXPECT_EQ(o, (nlohmann::json{{"metadata", {{"name", "x"}}}}));
+}
+
+TEST(ObjectHelpers, KeysAndOwners) {
+  EXPECT_EQ(objectKey("", "node-1"), "node-1");
+  EXPECT_EQ(splitObjectKey("shop/users"), (std::pair<std::string, std::string>{"shop", "users"}));
+  EXPECT_EQ(splitObjectKey("node-1"), (std::pair<std::string, std::string>{"", "node-1"}));
+  nlohmann::json o = {{"metadata",
+                       {{"ownerReferences",
+                         {{{"apiVersion", "apps/v1"}, {"kind", "ReplicaSet"}, {"name", "a"}, {"uid", "1"}},
+                          {{"apiVersion", "flotilla.io/v1alpha1"},
+                           {"kind", "Microservice"},
+                           {"name", "b"},
+                           {"uid", "2"},
+                           {"controller", true}}}}}}};
+  auto owner = controllerOf(o);
+  ASSERT_TRUE(owner.has_value());
+  EXPECT_EQ(owner->name, "b");
+  EXPECT_EQ(groupOf(owner->apiVersion), "flotilla.io");
+  EXPECT_EQ(groupOf("v1"), "");
+  EXPECT_EQ(ownerReferencesOf(nlohmann::json::object()).size(), 0u);
+}
+
+TEST(Predicates, GenerationLabelsAndCombinators) {
+  const nlohmann::json v1 = {{"metadata", {{"generation", 1}, {"labels", {{"a", "1"}}}, {"resourceVersion", "5"}}}};
+  nlohmann::json statusOnly = v1;
+  statusOnly["metadata"]["resourceVersion"] = "6";
+  nlohmann::json relabelled = statusOnly;
+  relabelled["metadata"]["labels"]["a"] = "2";
+
+  EXPECT_FALSE(generationChanged().allowsUpdate(v1, statusOnly));
+  EXPECT_TRUE(resourceVersionChanged().allowsUpdate(v1, statusOnly));
+  EXPECT_FALSE(resourceVersionChanged().allowsUpdate(v1, v1));
+  EXPECT_TRUE(labelsChanged().allowsUpdate(statusOnly, relabelled));
+  EXPECT_TRUE(generationChanged().allowsCreate(v1)) << "creates and deletes always pass";
+
+  EXPECT_TRUE(anyOf({generationChanged(), labelsChanged()}).allowsUpdate(statusOnly, relabelled));
+  EXPECT_FALSE(anyOf({generationChanged(), labelsChanged()}).allowsUpdate(v1, statusOnly));
+  EXPECT_FALSE(allOf({resourceVersionChanged(), labelsChanged()}).allowsUpdate(v1, statusOnly));
+  EXPECT_TRUE(allOf({resourceVersionChanged(), labelsChanged()}).allowsUpdate(v1, relabelled));
+}
+
+}  // namespace
+}  // namespace flotilla::runtime
