@@ -1,5 +1,6 @@
 #include "apiserver/api_server.h"
 
+#include <cstdlib>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
@@ -22,11 +23,25 @@ ApiServer::ApiServer(ApiServerOptions options)
       service_(store_, registry_),
       requestLog_(options_.requestLogCapacity),
       gc_(store_, service_) {
+  // Pods that talk to the API (the gateway agent) get a kubeconfig for this server, written once it listens.
+  auto& runner = options_.workloads.podRunner;
+  if (options_.simulateWorkloads && options_.workloads.runPods && runner.kubeconfig.empty()) {
+    std::string directory = (std::filesystem::temp_directory_path() / "flotilla-apiserver-XXXXXX").string();
+    if (mkdtemp(directory.data())) {
+      podKubeconfigDir_ = directory;
+      runner.kubeconfig = directory + "/kubeconfig";
+    }
+  }
   if (options_.simulateWorkloads) workloads_ = std::make_unique<WorkloadSimulator>(service_, options_.workloads);
 }
 
 ApiServer::~ApiServer() {
   stop();
+  workloads_.reset();
+  if (!podKubeconfigDir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(podKubeconfigDir_, ec);
+  }
 }
 
 std::optional<std::string> ApiServer::prepareCertificates() {
@@ -95,6 +110,10 @@ std::optional<std::string> ApiServer::start() {
   }
   port_ = http_->port();
   handler_->setServerAddress(options_.host + ":" + std::to_string(port_));
+  if (!podKubeconfigDir_.empty()) {
+    std::string error;
+    if (!writeKubeconfig(options_.workloads.podRunner.kubeconfig, error)) spdlog::warn("apiserver: {}", error);
+  }
   if (workloads_) workloads_->start();
   if (!options_.dataDir.empty()) {
     savedWrites_ = store_.writeCount();

@@ -101,6 +101,7 @@ class ApiServer {
   std::map<std::string, DebugEndpoint> pendingDebugEndpoints_;
   std::unique_ptr<HttpServer> http_;
   std::uint16_t port_ = 0;
+  std::string podKubeconfigDir_;  // holds the kubeconfig --run-pods hands to pods; removed with the server
   bool started_ = false;
   bool stopped_ = false;
 

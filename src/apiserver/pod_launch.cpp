@@ -1,5 +1,7 @@
 #include "apiserver/pod_launch.h"
 
+#include <filesystem>
+
 #include "apiserver/object_meta.h"
 
 namespace flotilla::apiserver {
@@ -55,6 +57,7 @@ const LaunchBuilder* LaunchTable::find(const std::string& image) const {
 LaunchTable defaultLaunchTable() {
   LaunchTable table;
   table.add("flotilla/echo", echoLaunch);
+  table.add("flotilla/gateway", gatewayLaunch);
   return table;
 }
 
@@ -145,6 +148,44 @@ std::optional<ContainerLaunch> echoLaunch(const LaunchContext& context, std::str
                  service,
                  "--pod",
                  meta::name(context.pod)};
+  return launch;
+}
+
+std::string podScratchDirectory(const std::string& uid) {
+  if (uid.empty()) return {};
+  return (std::filesystem::temp_directory_path() / ("flotilla-pod-" + uid)).string();
+}
+
+std::optional<ContainerLaunch> gatewayLaunch(const LaunchContext& context, std::string& error) {
+  ContainerLaunch launch;
+  launch.env = containerEnvironment(context, error);
+  if (!error.empty()) return std::nullopt;
+  std::vector<std::string> words;
+  for (const char* field : {"command", "args"}) {
+    const json* list = meta::find(context.container, field);
+    if (!list || !list->is_array()) continue;
+    for (const auto& word : *list) {
+      if (word.is_string()) words.push_back(word.get<std::string>());
+    }
+  }
+  if (!words.empty() && (words.front() == "flotilla" || words.front().ends_with("/flotilla"))) {
+    words.erase(words.begin());
+  }
+  if (words.empty() || words.front() != "gateway") {
+    error = "a flotilla/gateway container must run `flotilla gateway ...`";
+    return std::nullopt;
+  }
+  const std::filesystem::path runtimeDir =
+      std::filesystem::path(podScratchDirectory(meta::uid(context.pod))) / context.container.value("name", "gateway");
+  launch.argv = {context.flotillaBinary};
+  launch.argv.insert(launch.argv.end(), words.begin(), words.end());
+  launch.argv.push_back("--stop-grace-seconds=2");
+  launch.env["FLOTILLA_BIND_ADDRESS"] = context.address;
+  launch.env["FLOTILLA_RUNTIME_DIR"] = runtimeDir.string();
+  launch.env["FLOTILLA_CERT_DIR"] = (runtimeDir / "certs").string();
+  launch.env["POD_NAME"] = meta::name(context.pod);
+  launch.env["POD_NAMESPACE"] = meta::namespaceOf(context.pod);
+  if (!context.kubeconfig.empty()) launch.env["KUBECONFIG"] = context.kubeconfig;
   return launch;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Which container images --run-pods can really run, and the command line for each: a table from image
-// repository to a launch builder. `flotilla/echo` (any tag) runs `flotilla echo`; `flotilla/gateway` will run the
-// gateway agent with HAProxy (to be registered by the gateway work through LaunchTable::add).
+// repository to a launch builder. `flotilla/echo` (any tag) runs `flotilla echo`; `flotilla/gateway` runs the
+// gateway agent (`flotilla gateway`, which starts HAProxy) on the pod's loopback address.
 
 #include <cstdint>
 #include <functional>
@@ -24,6 +24,7 @@ struct LaunchContext {
   std::string address;         // the pod's loopback address
   std::string flotillaBinary;  // absolute path of the flotilla executable
   const EnvSourceLookup* envSources = nullptr;
+  std::string kubeconfig;  // a kubeconfig reaching this emulator, for pods that talk to the API ("" = none)
 };
 
 struct ContainerLaunch {
@@ -45,7 +46,7 @@ class LaunchTable {
   std::vector<std::pair<std::string, LaunchBuilder>> entries_;
 };
 
-// The table --run-pods starts with: flotilla/echo.
+// The table --run-pods starts with: flotilla/echo and flotilla/gateway.
 LaunchTable defaultLaunchTable();
 
 // "ghcr.io/acme/echo:1.2@sha256:…" → "ghcr.io/acme/echo".
@@ -63,5 +64,16 @@ std::uint16_t firstContainerPort(const nlohmann::json& container, std::uint16_t 
 // The command of a flotilla/echo container: `flotilla echo --listen ADDR:PORT --service S --pod P` where the
 // service is the pod's app.kubernetes.io/name (else app) label.
 std::optional<ContainerLaunch> echoLaunch(const LaunchContext& context, std::string& error);
+
+// A per-pod scratch directory under the system temp dir ("" uid: none); the runner removes it with the pod.
+std::string podScratchDirectory(const std::string& uid);
+
+// The command of a flotilla/gateway container: its own command and args (`flotilla gateway --config-map ...`, with
+// the executable replaced by this flotilla binary) and environment, plus what a cluster would provide:
+// KUBECONFIG (the emulator), FLOTILLA_BIND_ADDRESS (the pod's address, so HAProxy and the agent listen there),
+// FLOTILLA_RUNTIME_DIR / FLOTILLA_CERT_DIR in the pod's scratch directory, stable across container restarts (so a
+// restarted agent adopts its HAProxy), POD_NAME and POD_NAMESPACE. HAProxy gets 2 s to stop softly, because the
+// runner kills what still runs 3 s after SIGTERM when the emulator shuts down.
+std::optional<ContainerLaunch> gatewayLaunch(const LaunchContext& context, std::string& error);
 
 }  // namespace flotilla::apiserver

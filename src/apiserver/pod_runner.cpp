@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -20,6 +21,14 @@ namespace {
 
 constexpr auto kShutdownGrace = std::chrono::seconds(3);
 constexpr std::int64_t kDefaultGraceSeconds = 30;
+
+// What a pod's containers kept in its scratch directory (pod_launch.h) goes with the pod.
+void removeScratchDirectory(const std::string& uid) {
+  const std::string directory = podScratchDirectory(uid);
+  if (directory.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(directory, ec);
+}
 
 std::string defaultBinary() {
   char buffer[4096];
@@ -218,6 +227,7 @@ void PodRunner::supervise() {
       Pod& pod = *it->second;
       if (tick(pod)) changed.insert(pod.namespace_);
       if (pod.stopped && pod.forgotten) {
+        removeScratchDirectory(pod.uid);
         it = pods_.erase(it);
         continue;
       }
@@ -322,6 +332,7 @@ void PodRunner::supervise() {
       c.process.reset();
     }
     if (!pod->address.empty()) addresses_.release(pod->address);
+    removeScratchDirectory(uid);
   }
   pods_.clear();
 }
@@ -377,7 +388,7 @@ bool PodRunner::startContainer(Pod& pod, Container& c) {
   std::string error;
   std::optional<ContainerLaunch> launch;
   if (builder) {
-    LaunchContext context{pod.object, c.spec, pod.address, options_.flotillaBinary, &envSources_};
+    LaunchContext context{pod.object, c.spec, pod.address, options_.flotillaBinary, &envSources_, options_.kubeconfig};
     launch = (*builder)(context, error);
   }
   auto backOff = [&](std::string reason, std::string message) {

@@ -29,6 +29,7 @@ namespace flotilla::apiserver {
 
 struct PodRunnerOptions {
   std::string flotillaBinary;  // default: this executable (/proc/self/exe)
+  std::string kubeconfig;      // handed to pods that talk to the API (flotilla/gateway); see LaunchContext
   std::string firstAddress = "127.0.0.2";
   std::chrono::milliseconds probeInterval{200};
   std::chrono::milliseconds probeTimeout{1000};

@@ -13,6 +13,5 @@ int notYet(const char* name) {
 }  // namespace
 
 int runOperator(int, char**) { return notYet("operator"); }
-int runGateway(int, char**) { return notYet("gateway"); }
 
 }  // namespace flotilla::cli

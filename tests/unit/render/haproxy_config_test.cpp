@@ -194,10 +194,10 @@ TEST(HaproxyConfig, FallbackAnswersAtOnceWhenNoServerIsUsable) {
   // of the rule has one (see the fail-over lines).
   EXPECT_TRUE(hasDirective(backendSection(cfg, "be_shop_orders_r0_order-service"),
                            "http-request return status 502 content-type application/json string "
-                           "'{\"error\":\"orders are resting\"}' hdr Retry-After 3 if !{ nbsrv gt 0 }"));
+                           "'{\"error\":\"orders are resting\"}' hdr Retry-After 3 if !{ nbsrv gt 0 } !{ stopping }"));
   EXPECT_TRUE(hasDirective(backendSection(cfg, "be_shop_users_r0_user-service-v2"),
                            "http-request return status 502 content-type application/json string "
-                           "'{\"error\":\"orders are resting\"}' hdr Retry-After 3 if !{ nbsrv gt 0 }"));
+                           "'{\"error\":\"orders are resting\"}' hdr Retry-After 3 if !{ nbsrv gt 0 } !{ stopping }"));
 }
 
 TEST(HaproxyConfig, FallbackServiceGetsItsOwnBackend) {
@@ -207,12 +207,12 @@ TEST(HaproxyConfig, FallbackServiceGetsItsOwnBackend) {
   const std::string fallback = "be_shop_orders_r0_fallback_payment-service";
   EXPECT_TRUE(hasDirective(cfg, "http-request set-var(txn.be) str(" + fallback +
                                     ") if route_shop_orders_r0 !{ "
-                                    "nbsrv(be_shop_orders_r0_order-service) gt 0 }"));
+                                    "nbsrv(be_shop_orders_r0_order-service) gt 0 } !{ stopping }"));
   // With several backends, the fallback takes over from whichever one is still chosen after the fail-over.
   EXPECT_TRUE(hasDirective(cfg,
                            "http-request set-var(txn.be) str(be_shop_users_r0_fallback_payment-service) if "
                            "route_shop_users_r0 { var(txn.be) -m str be_shop_users_r0_user-service-v2 } !{ "
-                           "nbsrv(be_shop_users_r0_user-service-v2) gt 0 }"));
+                           "nbsrv(be_shop_users_r0_user-service-v2) gt 0 } !{ stopping }"));
   EXPECT_TRUE(hasLine(cfg, "backend " + fallback));
   EXPECT_TRUE(hasLine(cfg, "# route shop/orders rule 0 fallback -> Microservice shop/payment-service port http"));
   EXPECT_NE(backendSection(cfg, fallback).find("if !{ nbsrv gt 0 }"), std::string::npos);

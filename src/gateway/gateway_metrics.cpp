@@ -1,0 +1,53 @@
+#include "gateway/gateway_metrics.h"
+
+namespace flotilla::gateway {
+namespace {
+
+prometheus::Family<prometheus::Counter>& reloads(observability::MetricsRegistry& registry) {
+  return registry.counter("flotilla_gateway_config_reloads_total",
+                          "Gateway config loads by result: success, or failure (rejected by haproxy -c or reload).");
+}
+
+}  // namespace
+
+GatewayMetrics::GatewayMetrics(observability::MetricsRegistry& registry)
+    : reloadSuccess_(reloads(registry).Add({{"result", "success"}})),
+      reloadFailure_(reloads(registry).Add({{"result", "failure"}})),
+      reloadDuration_(registry
+                          .histogram("flotilla_gateway_reload_duration_seconds",
+                                     "Time from validating a new config to HAProxy serving it.")
+                          .Add({}, observability::exponentialBuckets(0.01, 2, 12))),
+      endpointUpdates_(registry
+                           .counter("flotilla_gateway_endpoint_updates_total",
+                                    "HAProxy servers changed through the runtime API (no reload).")
+                           .Add({})),
+      configInfo_(registry.gauge("flotilla_gateway_config_info", "The config hash HAProxy is serving (value 1).")),
+      circuitState_(registry.gauge("flotilla_circuit_state",
+                                   "Circuit breaker state per endpoint: 0 closed, 1 open, 2 half-open.")) {}
+
+void GatewayMetrics::reloaded(bool success, double seconds) {
+  (success ? reloadSuccess_ : reloadFailure_).Increment();
+  if (success) reloadDuration_.Observe(seconds);
+}
+
+void GatewayMetrics::endpointUpdates(std::size_t servers) {
+  endpointUpdates_.Increment(static_cast<double>(servers));
+}
+
+void GatewayMetrics::configLoaded(const std::string& hash) {
+  std::lock_guard lock(mutex_);
+  auto& gauge = configInfo_.Add({{"hash", hash}});
+  if (currentConfig_ && currentConfig_ != &gauge) configInfo_.Remove(currentConfig_);
+  gauge.Set(1);
+  currentConfig_ = &gauge;
+}
+
+void GatewayMetrics::circuit(const std::string& gateway, const CircuitKey& key, const std::string& route,
+                             CircuitState state) {
+  std::lock_guard lock(mutex_);
+  auto& gauge =
+      circuitState_.Add({{"gateway", gateway}, {"route", route}, {"backend", key.backend}, {"endpoint", key.endpoint}});
+  gauge.Set(static_cast<double>(state));
+}
+
+}  // namespace flotilla::gateway
