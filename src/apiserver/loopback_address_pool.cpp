@@ -27,9 +27,13 @@ std::optional<std::uint32_t> fromText(const std::string& text) {
 
 }  // namespace
 
+bool isLoopbackAddress(const std::string& text) {
+  auto parsed = fromText(text);
+  return parsed && (*parsed >> 24) == 127;
+}
+
 LoopbackAddressPool::LoopbackAddressPool(const std::string& first) {
-  auto parsed = fromText(first);
-  first_ = parsed && (*parsed >> 24) == 127 ? *parsed : 0x7F000002;
+  first_ = isLoopbackAddress(first) ? *fromText(first) : 0x7F000002;
 }
 
 std::string LoopbackAddressPool::randomFirstAddress() {

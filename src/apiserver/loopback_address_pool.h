@@ -13,6 +13,9 @@
 
 namespace flotilla::apiserver {
 
+// Whether `text` is an IPv4 address in 127.0.0.0/8 (the pool's constructor falls back to 127.0.0.2 otherwise).
+bool isLoopbackAddress(const std::string& text);
+
 class LoopbackAddressPool {
  public:
   // `first`: the lowest address handed out ("127.0.0.2"; tests running in parallel pick distinct ranges).

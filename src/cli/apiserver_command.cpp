@@ -8,6 +8,7 @@
 
 #include "apiserver/api_server.h"
 #include "apiserver/listen_address.h"
+#include "apiserver/loopback_address_pool.h"
 #include "cli/commands.h"
 #include "cli/flag_parser.h"
 #include "cli/stop_signals.h"
@@ -33,6 +34,8 @@ constexpr const char* kUsage =
     "  --bookmark-interval-ms MS   how often watches with allowWatchBookmarks get a BOOKMARK (default 5000)\n"
     "  --simulate-workloads        run Deployment, ReplicaSet, EndpointSlice and HPA controllers and a kubelet\n"
     "  --run-pods                  (implies --simulate-workloads) run pods of runnable images as local processes\n"
+    "  --pod-addresses-from ADDR   lowest loopback address given to pods (default 127.0.0.2); emulators running side\n"
+    "                              by side use different ranges\n"
     "  --log-level LEVEL           trace, debug, info, warn (default), error\n"
     "  -h, --help                  this help\n";
 
@@ -44,6 +47,7 @@ int runApiServer(int argc, char** argv) {
   std::string token;
   std::string dataDir;
   std::string logLevel = "warn";
+  std::string podAddressesFrom = "127.0.0.2";
   int historySize = 20000;
   int bookmarkIntervalMs = 5000;
   bool tls = false;
@@ -61,6 +65,7 @@ int runApiServer(int argc, char** argv) {
   flags.addSwitch({"--tls"}, tls);
   flags.addSwitch({"--simulate-workloads"}, simulateWorkloads);
   flags.addSwitch({"--run-pods"}, runPods);
+  flags.add({"--pod-addresses-from"}, podAddressesFrom);
   if (auto exit = flags.parse(argc, argv)) return *exit;
   if (!flags.positional().empty()) {
     std::cerr << "flotilla apiserver: unexpected argument '" << flags.positional().front() << "'\n" << kUsage;
@@ -69,6 +74,11 @@ int runApiServer(int argc, char** argv) {
   auto address = apiserver::parseListenAddress(listen);
   if (!address) {
     std::cerr << "flotilla apiserver: --listen wants ADDR:PORT, got '" << listen << "'\n";
+    return 2;
+  }
+  if (!apiserver::isLoopbackAddress(podAddressesFrom)) {
+    std::cerr << "flotilla apiserver: --pod-addresses-from wants an address in 127.0.0.0/8, got '" << podAddressesFrom
+              << "'\n";
     return 2;
   }
   if (historySize < 1 || bookmarkIntervalMs < 1) {
@@ -87,6 +97,7 @@ int runApiServer(int argc, char** argv) {
   options.watch.bookmarkInterval = std::chrono::milliseconds(bookmarkIntervalMs);
   options.simulateWorkloads = simulateWorkloads || runPods;
   options.workloads.runPods = runPods;
+  options.workloads.podRunner.firstAddress = podAddressesFrom;
 
   apiserver::ApiServer server(options);
   return serveUntilStopped("apiserver", server, [&]() -> std::optional<std::string> {

@@ -7,6 +7,7 @@
 #include "gateway/certificates.h"
 #include "gateway/config_validator.h"
 #include "gateway/endpoint_sync.h"
+#include "gateway/open_circuits.h"
 #include "render/endpoint_slots.h"
 
 namespace flotilla::gateway {
@@ -153,6 +154,7 @@ void Agent::report() {
   if (loaded_) {
     status.loadedHash = loaded_->hash;
     status.loadedGeneration = loaded_->generation;
+    status.openCircuits = render::encodeOpenCircuits(reportedCircuits(breakers_.circuits(), loaded_->backends));
   }
   if (!configMapError_.empty()) {
     status.error = truncateMessage("ConfigMap " + options_.configMapName + ": " + configMapError_);
@@ -272,13 +274,15 @@ bool Agent::syncRuntimeState() {
     const auto errors = answer.ok() ? runtimeCommandErrors(answer.text) : std::vector<std::string>{answer.error};
     if (!errors.empty()) log_.warn("breaker command failed", {{"command", command}, {"error", errors.front()}});
   }
-  for (const auto& change : breakers_.takeTransitions()) {
+  const auto transitions = breakers_.takeTransitions();
+  for (const auto& change : transitions) {
     metrics_.circuit(loaded_->gateway, change.key, change.route, change.to);
     log_.info("circuit " + std::string(toString(change.to)), {{"route", change.route},
                                                               {"backend", change.key.backend},
                                                               {"endpoint", change.key.endpoint},
                                                               {"from", toString(change.from)}});
   }
+  if (!transitions.empty()) report();  // the open circuits on the Pod
   if (!breakerCommands.empty()) stats = admin.serverStats(error);
   auto states = admin.serversState(error);
   if (!states || !stats) {

@@ -42,7 +42,8 @@ void BreakerMonitor::transition(const CircuitKey& key, Circuit& circuit, Circuit
 }
 
 std::vector<std::string> BreakerMonitor::observe(const std::vector<ServerStat>& stats,
-                                                 const std::vector<render::BackendSlots>& backends, TimePoint now) {
+                                                 const std::vector<render::BackendSlots>& backends, TimePoint now,
+                                                 WallTime wallNow) {
   std::map<std::string, const render::BackendSlots*> byName;
   for (const auto& backend : backends) byName[backend.backend] = &backend;
   std::vector<std::string> commands;
@@ -66,6 +67,7 @@ std::vector<std::string> BreakerMonitor::observe(const std::vector<ServerStat>& 
     const std::string name = stat.backend + "/" + stat.server;
     const auto openFor = std::chrono::milliseconds(backend->second->openDurationMs);
     if (tripped && circuit.state != CircuitState::Open) {
+      if (circuit.state == CircuitState::Closed) circuit.openedAt = wallNow;
       transition(key, circuit, CircuitState::Open);
       circuit.openUntil = now + openFor;
       if (openFor.count() > 0) commands.push_back("set server " + name + " state maint");

@@ -36,6 +36,8 @@ struct Circuit {
   std::chrono::steady_clock::time_point openUntil{};  // Open only
   std::string server;                                 // the slot it was seen in last
   std::string route;
+  // Wall-clock time it opened (from closed; a re-trip while half-open keeps it): the `since` the agent reports.
+  std::chrono::system_clock::time_point openedAt{};
 };
 
 // A state change the agent reports (metrics, logs).
@@ -49,11 +51,14 @@ struct CircuitTransition {
 class BreakerMonitor {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
+  using WallTime = std::chrono::system_clock::time_point;
 
   // One poll of `show stat` (servers only). Returns the runtime commands to send now (each one line) and records
   // the transitions (transitions() / takeTransitions()). Backends without an open duration are only observed.
+  // `now` times the holds; `wallNow` only stamps when a circuit opened.
   std::vector<std::string> observe(const std::vector<ServerStat>& stats,
-                                   const std::vector<render::BackendSlots>& backends, TimePoint now);
+                                   const std::vector<render::BackendSlots>& backends, TimePoint now,
+                                   WallTime wallNow = std::chrono::system_clock::now());
 
   // After a reload HAProxy's counters restart at 0: forget the baselines (holds stay).
   void resetCounters();

@@ -12,7 +12,8 @@ nlohmann::json statusPatch(const LoadedStatus& status) {
              {{kAnnotationLoadedConfigHash, valueOrNull(status.loadedHash)},
               {kAnnotationLoadedGatewayGeneration, valueOrNull(status.loadedGeneration)},
               {kAnnotationConfigError, valueOrNull(status.error)},
-              {kAnnotationConfigErrorHash, valueOrNull(status.error.empty() ? std::string() : status.errorHash)}}}}}};
+              {kAnnotationConfigErrorHash, valueOrNull(status.error.empty() ? std::string() : status.errorHash)},
+              {render::kAnnotationOpenCircuits, valueOrNull(status.openCircuits)}}}}}};
 }
 
 StatusReporter::StatusReporter(std::shared_ptr<kube::Client> client, std::string podNamespace, std::string podName,
@@ -60,8 +61,10 @@ void StatusReporter::run(std::stop_token stop) {
     lock.lock();
     if (patched.ok()) {
       sent_ = status;
-      log_.info("reported loaded config",
-                {{"hash", status.loadedHash}, {"generation", status.loadedGeneration}, {"error", status.error}});
+      log_.info("reported loaded config", {{"hash", status.loadedHash},
+                                           {"generation", status.loadedGeneration},
+                                           {"error", status.error},
+                                           {"openCircuits", status.openCircuits}});
       continue;
     }
     log_.warn("cannot report status on the pod; retrying", {{"error", patched.error().toString()}});

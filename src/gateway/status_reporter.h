@@ -6,6 +6,8 @@
 //   flotilla.io/config-error               HAProxy's [ALERT] lines for a config that was not loaded (≤ ~1 KiB);
 //                                          removed when the latest config loaded
 //   flotilla.io/config-error-hash          the flotilla.io/config-hash that error belongs to
+//   flotilla.io/open-circuits              the circuits that are not closed (render/circuit_report.h); removed
+//                                          when there are none
 // Patching happens on a thread of its own with retries, so a slow or unreachable API server never delays a reload;
 // only the latest status is sent.
 
@@ -21,6 +23,7 @@
 
 #include "kube/client.h"
 #include "observability/logging.h"
+#include "render/circuit_report.h"
 
 namespace flotilla::gateway {
 
@@ -32,8 +35,9 @@ inline constexpr const char* kAnnotationConfigErrorHash = "flotilla.io/config-er
 struct LoadedStatus {
   std::string loadedHash;
   std::string loadedGeneration;
-  std::string error;      // "" = the latest config is loaded
-  std::string errorHash;  // the rejected config's hash
+  std::string error;         // "" = the latest config is loaded
+  std::string errorHash;     // the rejected config's hash
+  std::string openCircuits = {};  // render::encodeOpenCircuits; "" = none
   bool operator==(const LoadedStatus&) const = default;
 };
 

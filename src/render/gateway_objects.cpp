@@ -34,7 +34,9 @@ nlohmann::json endpointSliceRule() {
           {"verbs", {"get", "list", "watch"}}};
 }
 
-// Exactly what the agent reads: its own ConfigMap, EndpointSlices, and the listeners' TLS Secrets by name.
+// Exactly what the agent reads: its own ConfigMap, EndpointSlices, and the listeners' TLS Secrets by name; and
+// what it writes: the annotations on its own Pod that report the config it has loaded (the operator's Programmed
+// condition reads them). Pod names are generated, so that rule cannot name them.
 nlohmann::json role(const api::Gateway& gateway, const ListenerPlan& listeners) {
   nlohmann::json rules = nlohmann::json::array();
   rules.push_back({{"apiGroups", nlohmann::json::array({""})},
@@ -42,6 +44,9 @@ nlohmann::json role(const api::Gateway& gateway, const ListenerPlan& listeners) 
                    {"resourceNames", nlohmann::json::array({gatewayConfigMapName(gateway)})},
                    {"verbs", {"get", "list", "watch"}}});
   rules.push_back(endpointSliceRule());
+  rules.push_back({{"apiGroups", nlohmann::json::array({""})},
+                   {"resources", nlohmann::json::array({"pods"})},
+                   {"verbs", nlohmann::json::array({"get", "patch"})}});
   std::set<std::string> secrets;
   for (const auto& listener : listeners.listeners) {
     if (!listener.tlsSecret.empty()) secrets.insert(listener.tlsSecret);

@@ -237,6 +237,17 @@ api::FieldErrors checkBreakerPolicyRenderable(const api::BreakerPolicySpec& spec
   return errors;
 }
 
+api::FieldErrors checkMicroserviceRenderable(const api::Microservice& microservice) {
+  FieldErrors errors;
+  const auto& ports = microservice.spec.ports;
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    if (!ports[i].name.empty() && !api::isIanaServiceName(ports[i].name)) {
+      errors.push_back({indexed("spec.ports", i) + ".name", "must be an IANA service name"});
+    }
+  }
+  return errors;
+}
+
 api::FieldErrors routeSpecErrors(const api::Route& route) {
   return merged(api::validateRoute(route), checkRouteRenderable(route));
 }

@@ -15,6 +15,9 @@ namespace flotilla::render {
 
 api::FieldErrors checkRouteRenderable(const api::Route& route);
 api::FieldErrors checkBreakerPolicyRenderable(const api::BreakerPolicySpec& spec);
+// A Microservice's port names end up in haproxy.cfg comments and backends.json. The renderer reads Microservices
+// decoded but not validated, so a backend whose ports fail this is not routed to (BackendNotFound).
+api::FieldErrors checkMicroserviceRenderable(const api::Microservice& microservice);
 
 // What makes a Route/BreakerPolicy InvalidSpec for the renderer: api validation (validate.h) plus the
 // render-safety checks above; a render finding on a path validation already reported is not repeated.

@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "api/limits.h"
 #include "render/endpoint_slots.h"
 #include "render/label_selector.h"
 #include "render/route_checks.h"
@@ -175,12 +176,19 @@ struct Context {
   MicroserviceIndex microservices;
   BreakerPolicyIndex policies;
   std::map<ObjectKey, api::FieldErrors> policyErrors;
+  std::map<ObjectKey, api::FieldErrors> microserviceErrors;  // not in `microservices`: cannot be routed to
 
   const api::Microservice* microservice(const ObjectKey& key) const {
     auto it = microservices.find(key);
     return it == microservices.end() ? nullptr : it->second;
   }
 };
+
+std::string joined(const api::FieldErrors& errors) {
+  std::string text;
+  for (const auto& error : errors) text += (text.empty() ? "" : "; ") + error.toString();
+  return text;
+}
 
 void addWarnings(std::vector<std::string>& into, const std::vector<std::string>& warnings) {
   for (const auto& warning : warnings) {
@@ -223,8 +231,12 @@ RouteAnalysis analyse(const Context& ctx, const api::Route& route) {
       }
       const api::Microservice* ms = ctx.microservice({ns, backend.service});
       if (!ms) {
-        analysis.refProblems.push_back({1, reason::kBackendNotFound,
-                                        path + ".service: Microservice " + ns + "/" + backend.service + " not found"});
+        const auto unusable = ctx.microserviceErrors.find({ns, backend.service});
+        analysis.refProblems.push_back(
+            {1, reason::kBackendNotFound,
+             path + ".service: Microservice " + ns + "/" + backend.service +
+                 (unusable == ctx.microserviceErrors.end() ? " not found"
+                                                           : " cannot be routed to: " + joined(unusable->second))});
         continue;
       }
       if (!first) first = ms;
@@ -461,14 +473,23 @@ std::int32_t slotCountFor(const api::Microservice& microservice, const GatewayIn
   if (auto it = inputs.slotCounts.find(keyOf(microservice)); it != inputs.slotCounts.end() && it->second > 0) {
     return it->second;
   }
-  // Room for a rolling update's default 25 % surge on top of the most pods the Microservice may run.
-  const std::int32_t desired = desiredReplicas(microservice.spec.replicas, microservice.spec.autoscaling);
+  // Room for a rolling update's default 25 % surge on top of the most pods the Microservice may run. Capped at the
+  // validation limit: an unvalidated replica count must neither overflow nor write millions of server lines.
+  const std::int32_t desired = std::min(desiredReplicas(microservice.spec.replicas, microservice.spec.autoscaling),
+                                        api::limits::kMaxAutoscalingReplicas);
   return std::max(options.minSlots, desired + (desired + 3) / 4);
 }
 
 RouteTable buildRouteTable(const GatewayInputs& inputs, const GatewayRenderOptions& options) {
-  Context ctx{inputs, options, {}, indexBreakerPolicies(inputs.breakerPolicies), {}};
-  for (const auto& ms : inputs.microservices) ctx.microservices.emplace(keyOf(ms), &ms);
+  Context ctx{inputs, options, {}, indexBreakerPolicies(inputs.breakerPolicies), {}, {}};
+  for (const auto& ms : inputs.microservices) {
+    auto errors = checkMicroserviceRenderable(ms);
+    if (errors.empty()) {
+      ctx.microservices.emplace(keyOf(ms), &ms);
+    } else {
+      ctx.microserviceErrors.emplace(keyOf(ms), std::move(errors));
+    }
+  }
   for (const auto& policy : inputs.breakerPolicies) {
     auto errors = breakerPolicySpecErrors(policy);
     if (!errors.empty()) ctx.policyErrors.emplace(keyOf(policy), std::move(errors));

@@ -113,6 +113,9 @@ TEST(GatewayObjects, RoleGrantsExactlyWhatTheAgentReads) {
                                           {"resources", json::array({"endpointslices"})},
                                           {"verbs", {"get", "list", "watch"}}},
                                          {{"apiGroups", json::array({""})},
+                                          {"resources", json::array({"pods"})},
+                                          {"verbs", json::array({"get", "patch"})}},
+                                         {{"apiGroups", json::array({""})},
                                           {"resources", json::array({"secrets"})},
                                           {"resourceNames", {"admin-tls", "shop-tls"}},
                                           {"verbs", json::array({"get"})}}}));
@@ -121,7 +124,7 @@ TEST(GatewayObjects, RoleGrantsExactlyWhatTheAgentReads) {
   EXPECT_EQ(objects.roleBinding["subjects"],
             json::array({{{"kind", "ServiceAccount"}, {"name", "public-gateway"}, {"namespace", "shop"}}}));
   // Without TLS listeners there is no Secret rule at all (an empty resourceNames would grant every Secret).
-  EXPECT_EQ(renderGateway(shopInputs()).objects.role["rules"].size(), 2u);
+  EXPECT_EQ(renderGateway(shopInputs()).objects.role["rules"].size(), 3u);
 }
 
 TEST(GatewayObjects, CrossNamespaceBackendsGetEndpointSliceAccess) {

@@ -23,6 +23,18 @@ TEST(LoopbackAddressPool, HandsOutLowestFreeAddressesAndReusesReleasedOnes) {
   EXPECT_EQ(pool.allocate({}), net + "3");
 }
 
+TEST(LoopbackAddressPool, OnlyAddressesIn127Slash8AreLoopback) {
+  EXPECT_TRUE(isLoopbackAddress("127.0.0.2"));
+  EXPECT_TRUE(isLoopbackAddress("127.200.13.2"));
+  EXPECT_FALSE(isLoopbackAddress("10.0.0.2"));
+  EXPECT_FALSE(isLoopbackAddress("127.0.0"));
+  EXPECT_FALSE(isLoopbackAddress("localhost"));
+  EXPECT_FALSE(isLoopbackAddress(""));
+  // The pool starts where it is told, and falls back to 127.0.0.2 for anything else.
+  EXPECT_EQ(LoopbackAddressPool("127.9.8.7").allocate({}), "127.9.8.7");
+  EXPECT_EQ(LoopbackAddressPool("10.0.0.2").allocate({}), "127.0.0.2");
+}
+
 TEST(LoopbackAddressPool, SkipsAddressesWhosePortIsTaken) {
   std::string net = base();
   EchoServerOptions options;
