@@ -534,7 +534,9 @@ def route_rule():
         "retries": obj("Retries of failed attempts, each on another endpoint when possible.", {
             "attempts": integer("Retries after the first attempt; 0 disables retries.", minimum=0, maximum=10,
                                 default=0),
-            "perTryTimeout": duration("Time for each attempt."),
+            "perTryTimeout": duration(
+                "Time for each attempt. Timed-out attempts are retried only as often as whole attempts fit in "
+                "timeout.request."),
             "retryOn": array(
                 "What is retried: connect-failure, 5xx, reset, timeout or an HTTP status code (e.g. 503). "
                 "Retried 5xx answers are hidden from the circuit breaker, so the default is connect-failure only.",

@@ -3,12 +3,17 @@
 // same rule, and HAProxy's own limits where the value ends up in haproxy.cfg.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "api/duration.h"
 
 namespace flotilla::api::limits {
+
+// Any object: how deeply its JSON may nest (api/json_depth.h). Real objects stay far below (a Microservice's
+// autoscaling.behavior is about 7 levels deep); kube-apiserver's own JSON limit is 10,000.
+inline constexpr std::size_t kMaxObjectDepth = 100;
 
 // Ports and replica counts.
 inline constexpr std::int32_t kMinPort = 1;

@@ -1,7 +1,9 @@
 #pragma once
 // Shared decoding steps of the four kinds: the object envelope and the pieces several specs contain.
 
+#include <optional>
 #include <string_view>
+#include <utility>
 
 #include "api/defaults.h"
 #include "api/json_reader.h"
@@ -12,9 +14,17 @@ namespace flotilla::api::parsing {
 void readAutoscaling(FieldReader& reader, Autoscaling& autoscaling);
 
 // apiVersion, kind (checked against `kind` when present), metadata, spec (through readSpec), status; then defaults.
+// The error for an object nested more than limits::kMaxObjectDepth levels deep, or nullopt.
+std::optional<FieldError> nestingError(const nlohmann::json& object);
+
 template <typename Resource, typename ReadSpec>
 Parsed<Resource> parseObject(const nlohmann::json& object, std::string_view kind, ReadSpec readSpec) {
   Parsed<Resource> result;
+  // Before anything copies a value: copies recurse per level of nesting.
+  if (auto tooDeep = nestingError(object)) {
+    result.errors.push_back(std::move(*tooDeep));
+    return result;
+  }
   {
     FieldReader root(object, "", result.errors);
     std::string apiVersion;

@@ -1,10 +1,21 @@
 #include <variant>
 
+#include "api/json_depth.h"
 #include "api/json_reader.h"
+#include "api/limits.h"
 #include "api/parse.h"
+#include "api/parse_object.h"
 #include "api/validate.h"
 
 namespace flotilla::api {
+
+std::optional<FieldError> parsing::nestingError(const nlohmann::json& object) {
+  auto path = fieldNestedDeeperThan(object, limits::kMaxObjectDepth);
+  if (!path) return std::nullopt;
+  const std::string levels = std::to_string(limits::kMaxObjectDepth);
+  return FieldError{std::move(*path), "nested more than " + levels + " levels deep (maps and lists inside each other)"};
+}
+
 namespace {
 
 // Moves a kind's decoding result into the variant result.
@@ -38,6 +49,10 @@ Parsed<AnyResource> parseResource(const nlohmann::json& object) {
 
   const std::string group = apiVersion.find('/') == std::string::npos ? "" : apiVersion.substr(0, apiVersion.find('/'));
   if (group != kGroup) {
+    if (auto tooDeep = parsing::nestingError(object)) {
+      result.errors.push_back(std::move(*tooDeep));
+      return result;
+    }
     OtherObject other{apiVersion, kind, {}, object};
     const auto metadata = object.find("metadata");
     if (metadata != object.end()) {

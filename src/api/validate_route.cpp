@@ -109,7 +109,10 @@ void checkHeaderModifier(FieldErrors& errors, const std::string& path, const Hea
       if (!isSafeHeaderName(header.name)) {
         add(errors, fieldPath(indexPath(listPath, i), "name"), std::string(kHeaderNameMessage));
       }
-      if (!isSafeHeaderValue(header.value)) {
+      if (header.value.empty()) {
+        // HAProxy drops an empty '' argument, so `set-header X ''` would make the whole config invalid.
+        add(errors, fieldPath(indexPath(listPath, i), "value"), "must not be empty");
+      } else if (!isSafeHeaderValue(header.value)) {
         add(errors, fieldPath(indexPath(listPath, i), "value"), std::string(kHeaderValueMessage));
       }
     }

@@ -9,7 +9,9 @@
 //  - everything else is a string (timestamps included);
 //  - map keys become strings (true -> "true", 0x10 -> "16"); duplicate keys, null keys and non-scalar keys are errors;
 //  - anchors and aliases are resolved, merge keys (<<) are applied with explicit keys winning;
-//  - empty documents ("---" with nothing, or only comments) are skipped.
+//  - empty documents ("---" with nothing, or only comments) are skipped;
+//  - strings must be valid UTF-8 (raw bytes and \x/\u escapes alike), as JSON requires;
+//  - nesting is limited (yaml-cpp's parser recurses per level): deeper documents are an error, never a crash.
 // Nothing here throws: every problem comes back as a YamlError with a 1-based line and column.
 
 #include <string>

@@ -93,6 +93,9 @@ std::string scalarText(const json& value) {
   }
 }
 
+// YAML 1.2 §7.4.2 (and yaml-cpp) refuse longer implicit keys; counted in bytes here, which is never less.
+constexpr std::size_t kMaxImplicitKeyLength = 1024;
+
 bool isNonEmptyContainer(const json& value) {
   return value.is_structured() && !value.empty();
 }
@@ -127,8 +130,14 @@ void writeBlock(std::string& out, const json& value, int indent) {
   const std::string prefix(static_cast<std::size_t>(indent), ' ');
   if (value.is_object()) {
     for (const auto& [key, child] : value.items()) {
+      const std::string keyText = stringText(key, true);
       out += prefix;
-      out += stringText(key, true);
+      if (keyText.size() > kMaxImplicitKeyLength) {
+        // Too long for "key: value" (YAML caps implicit keys at 1024 characters): "? key" then ": value".
+        out += "? " + keyText + "\n" + prefix;
+      } else {
+        out += keyText;
+      }
       out += ':';
       writeAfterIndicator(out, child, indent, false);
     }

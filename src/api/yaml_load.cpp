@@ -1,6 +1,7 @@
 // YAML stream -> JSON documents. yaml-cpp's Node API cannot tell "quoted" from "plain" reliably, keeps duplicate keys
 // and knows no merge keys, so this builds JSON straight from the parser's events.
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <sstream>
 
+#include "api/utf8.h"
 #include "api/yaml.h"
 #include "api/yaml_scalar.h"
 
@@ -47,6 +49,12 @@ bool quotedScalarIsClosed(std::string_view source, std::size_t start) {
     }
   }
   return false;
+}
+
+std::string hexByte(char c) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  const auto b = static_cast<unsigned char>(c);
+  return {kDigits[b >> 4], kDigits[b & 0xF]};
 }
 
 bool startsWithMarker(std::string_view text, std::string_view marker) {
@@ -105,6 +113,7 @@ class JsonBuilder : public YAML::EventHandler {
     failed_ = false;
   }
   bool failed() const { return failed_; }
+  bool streamBroken() const { return streamBroken_; }
   const std::optional<Node>& root() const { return root_; }
 
   // yaml-cpp starts a new document when content follows a finished root node ("- a\nb: c"); YAML requires "---".
@@ -116,6 +125,8 @@ class JsonBuilder : public YAML::EventHandler {
       if (index_ > 0 && !explicitStart &&
           !hasDocumentEndMarker(source_.substr(previousStart_, pos - std::min(pos, previousStart_)))) {
         fail(mark, "content after the end of the document (a new document must start with ---)");
+        // A syntax error: it ends the stream. (yaml-cpp may even hand out the same document again and again.)
+        streamBroken_ = true;
       }
       previousStart_ = pos;
     }
@@ -158,6 +169,10 @@ class JsonBuilder : public YAML::EventHandler {
     if (tag == "!" && mark.pos >= 0 && pos < source_.size() && (source_[pos] == '"' || source_[pos] == '\'') &&
         !quotedScalarIsClosed(source_, pos)) {
       fail(mark, "unterminated quoted string");
+    }
+    if (const auto bad = firstInvalidUtf8(value)) {
+      fail(mark, "invalid UTF-8 (byte 0x" + hexByte(value[*bad]) + " at offset " + std::to_string(*bad) +
+                     " of the value): YAML and JSON text must be UTF-8");
     }
     auto resolution = yaml_scalar::resolveTagged(tag, value);
     if (!resolution.error.empty()) fail(mark, resolution.error);
@@ -287,6 +302,7 @@ class JsonBuilder : public YAML::EventHandler {
   std::map<YAML::anchor_t, std::pair<Node, std::size_t>> anchors_;
   std::optional<Node> root_;
   bool failed_ = false;
+  bool streamBroken_ = false;
 };
 
 }  // namespace
@@ -308,13 +324,18 @@ YamlLoadResult loadYamlDocuments(std::string_view text) {
     JsonBuilder builder(text, result.errors, expandedNodes);
     while (true) {
       builder.startDocument(index);
-      if (!parser.HandleNextDocument(builder)) break;
+      if (!parser.HandleNextDocument(builder) || builder.streamBroken()) break;
       const auto& root = builder.root();
       if (!builder.failed() && root && !root->value.is_null()) {
         result.documents.push_back(YamlDocument{root->value, index, root->mark.line + 1});
       }
       ++index;
     }
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's parser recurses per nesting level and stops at a fixed depth, calling it "bad file".
+    result.errors.push_back(YamlError{
+        index, e.mark.line + 1, e.mark.column + 1,
+        "nested more than " + std::to_string(e.depth() - 1) + " levels deep (maps and lists inside each other)"});
   } catch (const YAML::Exception& e) {
     result.errors.push_back(YamlError{index, e.mark.line + 1, e.mark.column + 1, e.msg});
   } catch (const std::exception& e) {

@@ -92,6 +92,7 @@ std::vector<ResourceInfo> builtinResources() {
                       false,
                       {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
                        "status.phase", "status.podIP", "status.nominatedNodeName"}}));
+  out.back().hasLogSubresource = true;
   out.push_back(make({"", "v1", "Secret", "secrets", true, {}, {}, false, false, false, {"type"}}));
   out.push_back(make({"", "v1", "ServiceAccount", "serviceaccounts", true, {"sa"}, {}}));
   out.push_back(

@@ -70,16 +70,27 @@ std::unique_ptr<ChildProcess> ChildProcess::spawn(const ChildSpec& spec, std::st
     error = std::string("pipe: ") + std::strerror(errno);
     return nullptr;
   }
+  // Opened here, not in the child: a failure is reported like any other, and the child only has to dup2 it.
+  int outputFd = -1;
+  if (!spec.outputFile.empty()) {
+    outputFd = open(spec.outputFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (outputFd < 0) {
+      error = "open " + spec.outputFile + ": " + std::strerror(errno);
+      return nullptr;
+    }
+  }
   // The child reports a failed exec through this pipe (closed by a successful exec thanks to O_CLOEXEC).
   int execPipe[2];
   if (pipe2(execPipe, O_CLOEXEC) != 0) {
     error = std::string("pipe: ") + std::strerror(errno);
+    if (outputFd >= 0) close(outputFd);
     return nullptr;
   }
 
   pid_t pid = fork();
   if (pid < 0) {
     error = std::string("fork: ") + std::strerror(errno);
+    if (outputFd >= 0) close(outputFd);
     return nullptr;
   }
   if (pid == 0) {
@@ -90,12 +101,13 @@ std::unique_ptr<ChildProcess> ChildProcess::spawn(const ChildSpec& spec, std::st
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);  // the parent may block SIGTERM for its own sigwait
     int devNull = open("/dev/null", O_RDWR);
+    const int quietFd = outputFd >= 0 ? outputFd : (spec.silenceOutput ? devNull : -1);
     if (spec.captureStdout) {
       dup2(outPipe[1], STDOUT_FILENO);
-    } else if (spec.silenceOutput && devNull >= 0) {
-      dup2(devNull, STDOUT_FILENO);
+    } else if (quietFd >= 0) {
+      dup2(quietFd, STDOUT_FILENO);
     }
-    if (spec.silenceOutput && devNull >= 0) dup2(devNull, STDERR_FILENO);
+    if (quietFd >= 0) dup2(quietFd, STDERR_FILENO);
     if (devNull >= 0) dup2(devNull, STDIN_FILENO);
     // Listening sockets and other descriptors of the emulator must not leak into the child.
     for (int fd = 3; fd < 1024; ++fd) {
@@ -108,6 +120,7 @@ std::unique_ptr<ChildProcess> ChildProcess::spawn(const ChildSpec& spec, std::st
   }
 
   close(execPipe[1]);
+  if (outputFd >= 0) close(outputFd);
   int execErrno = 0;
   ssize_t n;
   do {

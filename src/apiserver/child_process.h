@@ -18,6 +18,7 @@ struct ChildSpec {
   bool inheritEnvironment = true;
   bool captureStdout = false;  // readable with readStdoutLine(); else inherited (or /dev/null)
   bool silenceOutput = false;  // stdout/stderr to /dev/null (unless stdout is captured)
+  std::string outputFile;      // non-empty: stdout (unless captured) and stderr appended to this file (mode 600)
 };
 
 // How a child ended.

@@ -17,6 +17,7 @@ std::vector<std::string> subresourcesOf(const ResourceInfo& r) {
   std::vector<std::string> out;
   if (r.hasStatusSubresource) out.push_back("status");
   if (r.scale) out.push_back("scale");
+  if (r.hasLogSubresource) out.push_back("log");
   return out;
 }
 
@@ -30,8 +31,8 @@ json discoveryResource(const ResourceInfo& r) {
   if (!r.categories.empty()) resource["categories"] = r.categories;
   json subresources = json::array();
   for (const auto& sub : subresourcesOf(r)) {
-    subresources.push_back(
-        {{"subresource", sub}, {"responseKind", subresourceKind(r, sub)}, {"verbs", kSubresourceVerbs}});
+    const auto verbs = sub == "log" ? std::vector<std::string>{"get"} : kSubresourceVerbs;
+    subresources.push_back({{"subresource", sub}, {"responseKind", subresourceKind(r, sub)}, {"verbs", verbs}});
   }
   if (!subresources.empty()) resource["subresources"] = subresources;
   return resource;

@@ -156,6 +156,13 @@ std::string podScratchDirectory(const std::string& uid) {
   return (std::filesystem::temp_directory_path() / ("flotilla-pod-" + uid)).string();
 }
 
+std::string containerLogPath(const std::string& uid, const std::string& container) {
+  const bool plainName = !container.empty() && container != "." && container != ".." &&
+                         container.find('/') == std::string::npos && container.find('\0') == std::string::npos;
+  if (uid.empty() || !plainName) return {};
+  return (std::filesystem::path(podScratchDirectory(uid)) / "logs" / (container + ".log")).string();
+}
+
 std::optional<ContainerLaunch> gatewayLaunch(const LaunchContext& context, std::string& error) {
   ContainerLaunch launch;
   launch.env = containerEnvironment(context, error);

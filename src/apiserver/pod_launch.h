@@ -68,6 +68,10 @@ std::optional<ContainerLaunch> echoLaunch(const LaunchContext& context, std::str
 // A per-pod scratch directory under the system temp dir ("" uid: none); the runner removes it with the pod.
 std::string podScratchDirectory(const std::string& uid);
 
+// Where the runner keeps what a container writes to stdout and stderr, for `kubectl logs` (pods/log):
+// <scratch>/logs/<container>.log. "" when the uid is empty or the name is not a plain file name.
+std::string containerLogPath(const std::string& uid, const std::string& container);
+
 // The command of a flotilla/gateway container: its own command and args (`flotilla gateway --config-map ...`, with
 // the executable replaced by this flotilla binary) and environment, plus what a cluster would provide:
 // KUBECONFIG (the emulator), FLOTILLA_BIND_ADDRESS (the pod's address, so HAProxy and the agent listen there),

@@ -30,6 +30,26 @@ void removeScratchDirectory(const std::string& uid) {
   std::filesystem::remove_all(directory, ec);
 }
 
+// Like a kubelet, the runner keeps what a container writes for `kubectl logs`, across restarts (appended), and
+// bounded: past kMaxLogBytes the file starts afresh (writers append, so they carry on at the new end).
+constexpr std::uintmax_t kMaxLogBytes = 10 * 1024 * 1024;  // the kubelet's default containerLogMaxSize
+
+std::string prepareContainerLog(const std::string& uid, const std::string& container) {
+  const std::string path = containerLogPath(uid, container);
+  if (path.empty()) return path;
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  return ec ? std::string() : path;
+}
+
+void capContainerLog(const std::string& uid, const std::string& container) {
+  const std::string path = containerLogPath(uid, container);
+  if (path.empty()) return;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxLogBytes) std::filesystem::resize_file(path, 0, ec);
+}
+
 std::string defaultBinary() {
   char buffer[4096];
   ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
@@ -354,6 +374,7 @@ bool PodRunner::tick(Pod& pod) {
   if (!pod.failedReason.empty()) return changed;
   for (auto& c : pod.containers) {
     if (c.runnable) changed |= checkExit(pod, c);
+    if (c.process) capContainerLog(pod.uid, c.name);
   }
   changed |= relocateIfPortsTaken(pod);
   for (auto& c : pod.containers) {
@@ -405,6 +426,7 @@ bool PodRunner::startContainer(Pod& pod, Container& c) {
   spec.env.emplace("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   spec.env.emplace("HOSTNAME", pod.name);
   spec.silenceOutput = options_.silenceOutput;
+  if (options_.silenceOutput) spec.outputFile = prepareContainerLog(pod.uid, c.name);
   auto process = ChildProcess::spawn(spec, error);
   if (!process) return backOff("RunContainerError", error);
   spdlog::debug("pod {}/{}: started container {} (pid {}) on {}", pod.namespace_, pod.name, c.name, process->pid(),

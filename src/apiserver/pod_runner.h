@@ -35,7 +35,7 @@ struct PodRunnerOptions {
   std::chrono::milliseconds probeTimeout{1000};
   std::chrono::milliseconds restartBackoff{1000};
   std::chrono::milliseconds maxRestartBackoff{30000};
-  bool silenceOutput = true;  // children's stdout/stderr to /dev/null
+  bool silenceOutput = true;  // children's stdout/stderr to their log files (kubectl logs), else the console
 };
 
 class PodRunner : public PodRuntime {

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "apiserver/object_meta.h"
+#include "apiserver/pod_logs.h"
 #include "apiserver/request_body.h"
 #include "apiserver/responses.h"
 #include "apiserver/table.h"
@@ -111,6 +112,7 @@ void ResourceHandler::handle(const HttpRequest& request, const RequestInfo& info
     return responder.send(errorResponse(resourceNotFound()));
   }
   const std::string& verb = info.verb;
+  if (info.subresource == "log" && verb != "get") return responder.send(errorResponse(errors::methodNotAllowed()));
   if (verb == "get") return get(request, *resource, info, responder);
   if (verb == "list" || verb == "watch") {
     auto options = parseListOptions(request, *resource, info.namespace_);
@@ -147,6 +149,13 @@ void ResourceHandler::get(const HttpRequest& request, const ResourceInfo& resour
     auto options = parseListOptions(named, resource, info.namespace_);
     if (!options.ok()) return responder.send(errorResponse(options.error()));
     return watch(named, resource, *options, responder);
+  }
+  if (info.subresource == "log") {
+    auto pod = service_.get(resource, info.namespace_, info.name);
+    if (!pod.ok()) return responder.send(errorResponse(pod.error()));
+    auto text = podLog(*pod, request);
+    if (!text.ok()) return responder.send(errorResponse(text.error()));
+    return responder.send(textResponse(200, std::move(*text)));
   }
   if (info.subresource == "scale") {
     auto scale = service_.getScale(resource, info.namespace_, info.name);

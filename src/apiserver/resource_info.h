@@ -45,6 +45,7 @@ struct ResourceInfo {
   std::vector<std::string> verbs;
   bool namespaced = true;
   bool hasStatusSubresource = false;
+  bool hasLogSubresource = false;  // pods/log (read-only): container output of pods run by --run-pods
   std::optional<ScaleSubresource> scale;
   // metadata.generation is maintained (bumped when anything but metadata and status changes).
   bool tracksGeneration = false;
@@ -65,7 +66,8 @@ struct ResourceInfo {
   GroupResource groupResource() const { return {group, plural}; }
   GroupKind groupKind() const { return {group, kind}; }
   bool hasSubresource(const std::string& name) const {
-    return (name == "status" && hasStatusSubresource) || (name == "scale" && scale.has_value());
+    return (name == "status" && hasStatusSubresource) || (name == "scale" && scale.has_value()) ||
+           (name == "log" && hasLogSubresource);
   }
 };
 

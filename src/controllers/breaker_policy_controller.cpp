@@ -79,7 +79,7 @@ void BreakerPolicyReconciler::announceCircuits(const CircuitChanges& changes, co
     if (route) events_.event(*route, type, reason, std::string(what) + describeCircuit(entry, policyKey));
   };
   for (const auto& entry : changes.opened) {
-    announce(entry, runtime::EventType::Warning, "CircuitOpened", "circuit opened: the gateway takes no traffic to ");
+    announce(entry, runtime::EventType::Warning, "CircuitOpened", "circuit opened: the gateway sends no traffic to ");
   }
   for (const auto& entry : changes.closed) {
     announce(entry, runtime::EventType::Normal, "CircuitClosed", "circuit closed: traffic returns to ");

@@ -183,6 +183,23 @@ void Agent::noteServing(const GatewayConfig& latest) {
   if (changed) report();
 }
 
+// The new config is what HAProxy serves already, endpoints filled in (servesTheSame): it becomes the loaded one
+// without a reload, so endpoint-only changes (a Microservice scaled within its slots) never reload.
+void Agent::takeOver(const GatewayConfig& config) {
+  loaded_ = config;
+  rejectedHash_.clear();
+  rejectedError_.clear();
+  std::string error;
+  if (!writeFileAtomically(haproxy_.paths().lastGood, toJson(config).dump(), error)) {
+    log_.warn("cannot keep the last good config on disk", {{"error", error}});
+  }
+  metrics_.configLoaded(config.hash);
+  log_.info("took over the config without reload: HAProxy serves it already",
+            {{"hash", config.hash}, {"generation", config.generation}});
+  report();
+  syncRuntimeState();  // backends.json may carry new limits or breaker settings
+}
+
 void Agent::rejected(const GatewayConfig& config, const std::string& error) {
   rejectedHash_ = config.hash;
   rejectedError_ = error.empty() ? "the config could not be loaded" : error;
@@ -337,7 +354,10 @@ void Agent::pass() {
     if (Clock::now() - *waitingForEndpointsSince_ < kEndpointListWait) return;
   }
   waitingForEndpointsSince_.reset();
-  if (isNew) {
+  if (isNew && loaded_ && haproxy_.running() && endpointSource_.synced() &&
+      servesTheSame(*loaded_, *wanted, endpointSource_.endpoints())) {
+    takeOver(*wanted);
+  } else if (isNew) {
     load(*wanted);
   } else if (!haproxy_.running()) {
     // HAProxy died (a worker crash takes the master with it): serve the last good config again.

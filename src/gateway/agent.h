@@ -7,7 +7,8 @@
 //  2. when the config hash differs from the loaded one (or HAProxy is not running, or slots ran out): renders the
 //     current endpoints into the text (render::applyEndpoints), writes the TLS certificates it names, checks it
 //     with `haproxy -c`, and only then starts or reloads HAProxy with it; a rejected config is never loaded, the
-//     previous one keeps serving and the error is reported;
+//     previous one keeps serving and the error is reported. A new config that, endpoints filled in, is the text
+//     HAProxy serves already (servesTheSame) is taken over without a reload;
 //  3. otherwise polls `show servers state` / `show stat`: breaker trips become holds (breaker_monitor.h) and
 //     endpoint changes become runtime API commands (endpoint_sync.h), without reload;
 //  4. reports the loaded hash / generation / error on its Pod (status_reporter.h) and in metrics.
@@ -74,6 +75,7 @@ class Agent {
   void pass();
   bool load(const GatewayConfig& config);
   void noteServing(const GatewayConfig& latest);
+  void takeOver(const GatewayConfig& config);
   void rejected(const GatewayConfig& config, const std::string& error);
   bool syncRuntimeState();
   void report();

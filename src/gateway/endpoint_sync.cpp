@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
-#include <sstream>
 
 namespace flotilla::gateway {
 namespace {
@@ -46,14 +45,6 @@ std::string ServerUpdate::commandLine() const {
     line += command;
   }
   return line;
-}
-
-bool healthChecked(const render::BackendSlots& backend) {
-  std::istringstream words(backend.serverOptions);
-  for (std::string word; words >> word;) {
-    if (word == "check") return true;
-  }
-  return false;
 }
 
 std::vector<SlotState> slotsOfBackend(const std::string& backend, const std::vector<ServerState>& states,
@@ -136,7 +127,6 @@ EndpointPlan planEndpointSync(const render::BackendSlots& backend, const std::ve
         terminating.count(endpointId(slots[i].address, slots[i].port)) ? Want::Drain : Want::Maintenance;
   }
 
-  const bool checks = healthChecked(backend);
   const std::int32_t maxconn = render::perServerMaxConnections(backend, usable.size());
   for (std::size_t i = 0; i < slots.size(); ++i) {
     const SlotState& slot = slots[i];
@@ -160,12 +150,11 @@ EndpointPlan planEndpointSync(const render::BackendSlots& backend, const std::ve
         if (maxconn > 0 && slot.maxConnections != maxconn) {
           update.commands.push_back("set maxconn server " + name + " " + std::to_string(maxconn));
         }
-        if (moved || !active) {
-          update.commands.push_back("set server " + name + " state ready");
-          // A slot coming out of maintenance (or given a new address) must pass `rise` checks first; a draining
-          // slot of the same endpoint was serving and is simply re-enabled.
-          if (checks && (moved || slot.maintenance)) update.commands.push_back("set server " + name + " health down");
-        }
+        // Serving at once: the endpoint is ready by its pod's readiness probe, and holding it back until HAProxy's
+        // own checks pass (`health down`, `rise` x `inter`: 5-10 s) would leave a backend whose old endpoints are
+        // gone with no server at all (503s during a rollout or scale-down) and miss the 100 ms target for an
+        // endpoint change. HAProxy's checks (`fall`) and the circuit breaker still take a failing one out.
+        if (moved || !active) update.commands.push_back("set server " + name + " state ready");
         break;
       }
       case Want::Drain:

@@ -5,8 +5,8 @@
 // Rules:
 //  - an endpoint already in a slot stays there (no traffic moves needlessly);
 //  - a new endpoint takes a free slot, preferring slots in maintenance: `set server B/S addr A port P`, then
-//    `state ready` and, when the backend health-checks, `health down` in the same line so it must pass `rise`
-//    checks before it gets traffic (HAProxy would otherwise mark it UP at once);
+//    `state ready` in the same line: it serves at once (its pod's readiness probe passed; HAProxy's own checks and
+//    the breaker take it out again if it fails);
 //  - an endpoint that is terminating but still serving keeps its slot in `drain` (in-flight requests finish, no new
 //    ones); one that is gone entirely goes to `maint`;
 //  - an endpoint whose circuit the agent holds open stays in `maint` at its slot;
@@ -58,8 +58,5 @@ struct EndpointPlan {
 EndpointPlan planEndpointSync(const render::BackendSlots& backend, const std::vector<SlotState>& slots,
                               const std::vector<render::Endpoint>& endpoints,
                               const std::set<std::string>& heldOpen = {});
-
-// Whether the backend's servers are health-checked (its default-server options contain `check`).
-bool healthChecked(const render::BackendSlots& backend);
 
 }  // namespace flotilla::gateway

@@ -87,6 +87,12 @@ std::vector<std::string> backendNamespaces(const GatewayConfig& config) {
   return {namespaces.begin(), namespaces.end()};
 }
 
+bool servesTheSame(const GatewayConfig& current, const GatewayConfig& next,
+                   const std::map<render::ObjectKey, std::vector<render::Endpoint>>& endpoints) {
+  return render::applyEndpoints(current.text, current.backends, endpoints) ==
+         render::applyEndpoints(next.text, next.backends, endpoints);
+}
+
 bool writeFileAtomically(const std::string& path, const std::string& content, std::string& error) {
   const std::string temporary = path + ".tmp";
   const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

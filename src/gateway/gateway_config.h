@@ -4,6 +4,7 @@
 // flotilla.io/config-hash and flotilla.io/gateway-generation. The last loaded one is also kept on local disk, so
 // the ConfigMap is never the only copy. Pure apart from the file helpers.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,13 @@ std::optional<GatewayConfig> gatewayConfigFromJson(const nlohmann::json& json);
 
 // The namespaces whose EndpointSlices feed the config's backends.
 std::vector<std::string> backendNamespaces(const GatewayConfig& config);
+
+// Whether `next`, with `endpoints` rendered in, is the very text `current` becomes with them. HAProxy runs `current`
+// with its servers kept at `endpoints` by the runtime API, so it already serves `next`: taking it over needs no
+// reload. A Microservice scaled within its slots changes the operator's text (the per-server maxconn it shows for the
+// replicas) and backends.json, never what HAProxy serves once the endpoints are filled in.
+bool servesTheSame(const GatewayConfig& current, const GatewayConfig& next,
+                   const std::map<render::ObjectKey, std::vector<render::Endpoint>>& endpoints);
 
 // Whole-file write through a temporary file and rename, so a crash never leaves half a file.
 bool writeFileAtomically(const std::string& path, const std::string& content, std::string& error);

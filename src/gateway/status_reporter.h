@@ -35,8 +35,8 @@ inline constexpr const char* kAnnotationConfigErrorHash = "flotilla.io/config-er
 struct LoadedStatus {
   std::string loadedHash;
   std::string loadedGeneration;
-  std::string error;         // "" = the latest config is loaded
-  std::string errorHash;     // the rejected config's hash
+  std::string error;              // "" = the latest config is loaded
+  std::string errorHash;          // the rejected config's hash
   std::string openCircuits = {};  // render::encodeOpenCircuits; "" = none
   bool operator==(const LoadedStatus&) const = default;
 };

@@ -75,7 +75,10 @@ void checkHeaderModifier(const std::string& path, const api::HeaderModifier& mod
       if (!api::isSafeHeaderName(values[i].name)) {
         errors.push_back({entry + ".name", "must be a header name made of [A-Za-z0-9_.-]"});
       }
-      if (!api::isSafeHeaderValue(values[i].value)) {
+      if (values[i].value.empty()) {
+        // HAProxy drops an empty '' argument: `set-header X ''` fails the whole config.
+        errors.push_back({entry + ".value", "must not be empty"});
+      } else if (!api::isSafeHeaderValue(values[i].value)) {
         errors.push_back({entry + ".value",
                           "must be printable ASCII without quotes, '\\', '#', '%[' or '${', "
                           "a leading '-' or surrounding spaces"});

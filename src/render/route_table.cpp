@@ -153,6 +153,61 @@ std::int32_t currentReplicas(const std::optional<std::int32_t>& replicas,
   return std::max<std::int32_t>(1, autoscaling ? autoscaling->minReplicas : replicas.value_or(1));
 }
 
+// The time one attempt may take: perTryTimeout (with retries), else backendRequest, else request, else the
+// Gateway default; never more than the whole-request timeout.
+api::Duration attemptTimeout(const api::RouteRule& rule, const api::Gateway& gateway) {
+  const auto& t = rule.timeout;
+  api::Duration attempt = gateway.spec.defaults.timeout.value_or(kBuiltInTimeout);
+  if (rule.retries && rule.retries->perTryTimeout) {
+    attempt = *rule.retries->perTryTimeout;
+  } else if (t.backendRequest) {
+    attempt = *t.backendRequest;
+  } else if (t.request) {
+    attempt = *t.request;
+  }
+  if (t.request) attempt = std::min(attempt, *t.request);
+  return attempt;
+}
+
+// HAProxy has no deadline across attempts: every retry of a timed-out attempt costs a whole attempt. So under a
+// whole-request timeout, timeouts are retried only as often as whole attempts fit into it (nullopt: no bound).
+std::optional<std::int32_t> timeoutRetriesThatFit(const api::RouteRule& rule, api::Duration attempt) {
+  if (!rule.timeout.request) return std::nullopt;
+  const std::int64_t attempts =
+      rule.timeout.request->toMilliseconds() / std::max<std::int64_t>(1, attempt.toMilliseconds());
+  return static_cast<std::int32_t>(std::clamp<std::int64_t>(attempts - 1, 0, 1000));
+}
+
+bool retriesTimeouts(const api::RouteRule& rule) {
+  if (!rule.retries) return false;
+  const auto& retryOn = rule.retries->retryOn;
+  return std::any_of(retryOn.begin(), retryOn.end(), [](const auto& value) { return value == "timeout"; });
+}
+
+// The status warning when timeouts are retried less often than the rule asks (see timeoutRetriesThatFit).
+std::optional<std::string> timeoutRetryWarning(const api::RouteRule& rule, const api::Gateway& gateway,
+                                               const std::string& rulePath) {
+  if (!retriesTimeouts(rule) || rule.retries->attempts <= 0) return std::nullopt;
+  const api::Duration attempt = attemptTimeout(rule, gateway);
+  const auto fit = timeoutRetriesThatFit(rule, attempt);
+  if (!fit || *fit >= rule.retries->attempts) return std::nullopt;
+  const std::string why = " within timeout.request " + api::formatDuration(*rule.timeout.request) +
+                          " (each attempt may take " + api::formatDuration(attempt) + ")";
+  if (*fit == 0) return rulePath + ".retries: timeouts are not retried: no second attempt fits" + why;
+  return rulePath + ".retries: timeouts are retried at most " + std::to_string(*fit) +
+         " time(s): no more attempts fit" + why;
+}
+
+void limitTimeoutRetries(RenderedBackend& backend, std::int32_t fit) {
+  auto timeouts = std::find(backend.retryOn.begin(), backend.retryOn.end(), "response-timeout");
+  if (timeouts == backend.retryOn.end()) return;
+  if (fit == 0) {
+    backend.retryOn.erase(timeouts);  // other failures (refused connections, 5xx) are still retried
+  } else {
+    backend.retries = std::min(backend.retries, fit);
+  }
+}
+
 // ---------------------------------------------------------------- per-Route analysis
 
 struct RefProblem {
@@ -258,6 +313,8 @@ RouteAnalysis analyse(const Context& ctx, const api::Route& route) {
            rulePath + ".breakerPolicyRef: BreakerPolicy " + ns + "/" + rule.breakerPolicyRef->name + " not found"});
     }
     checkPolicyOf(ctx, fallback, rulePath + ".breakerPolicyRef", analysis);
+    if (auto warning = timeoutRetryWarning(rule, ctx.inputs.gateway, rulePath))
+      addWarnings(analysis.warnings, {*warning});
     if (fallback.policy && !fallback.spec.fallback.service.empty() &&
         !ctx.microservice({fallback.policy->namespace_, fallback.spec.fallback.service})) {
       addWarnings(analysis.warnings, {"BreakerPolicy " + fallback.policy->str() + " names fallback Microservice " +
@@ -285,8 +342,9 @@ RouteVerdict verdictOf(const RouteAnalysis& analysis, const api::Gateway& gatewa
     verdict.accepted.message = message;
   } else if (!analysis.allowed) {
     verdict.accepted.reason = reason::kNotAllowedByListeners;
-    verdict.accepted.message = "Gateway " + verdict.gateway.str() + " does not allow Routes from namespace " +
-                               route.metadata.namespace_ + " (allowedRoutes)";
+    verdict.accepted.message = "spec.gatewayRef: Gateway " + verdict.gateway.str() +
+                               " does not allow Routes from namespace " + route.metadata.namespace_ +
+                               " (spec.allowedRoutes of the Gateway)";
   } else if (!analysis.conflict.empty()) {
     verdict.accepted.reason = reason::kConflicted;
     verdict.accepted.message = analysis.conflict;
@@ -419,21 +477,12 @@ RenderedRule renderRule(const Context& ctx, const api::Route& route, std::size_t
     }
   }
 
-  // One attempt gets perTryTimeout (with retries), else backendRequest, else request, else the Gateway default;
-  // never more than the whole-request timeout.
-  const auto& t = rule.timeout;
-  const api::Duration gatewayDefault = ctx.inputs.gateway.spec.defaults.timeout.value_or(kBuiltInTimeout);
-  api::Duration attempt = gatewayDefault;
-  if (rule.retries && rule.retries->perTryTimeout) {
-    attempt = *rule.retries->perTryTimeout;
-  } else if (t.backendRequest) {
-    attempt = *t.backendRequest;
-  } else if (t.request) {
-    attempt = *t.request;
+  const api::Duration attempt = attemptTimeout(rule, ctx.inputs.gateway);
+  if (const auto fit = timeoutRetriesThatFit(rule, attempt)) {
+    for (auto& backend : out.backends) limitTimeoutRetries(backend, *fit);
   }
-  if (t.request) attempt = std::min(attempt, *t.request);
   out.serverTimeout = attempt;
-  out.queueTimeout = t.request.value_or(attempt);
+  out.queueTimeout = rule.timeout.request.value_or(attempt);
   const auto& gw = ctx.inputs.gateway.spec;
   out.gatewayReplicas = currentReplicas(gw.replicas, gw.autoscaling);
   return out;

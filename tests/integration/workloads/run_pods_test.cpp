@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 #include <map>
 #include <set>
 
 #include "apiserver/http_call.h"
+#include "apiserver/pod_launch.h"
+#include "apiserver/pod_logs.h"
 #include "apiserver/sim_objects.h"
 #include "emulated_cluster.h"
 
@@ -165,6 +168,32 @@ TEST_F(RunPods, DeadProcessIsReportedAndRestarted) {
   EXPECT_EQ(status["lastState"]["terminated"]["exitCode"], 128 + SIGKILL);
   EXPECT_EQ(status["lastState"]["terminated"]["reason"], "Error");
   EXPECT_TRUE(get(restarted["status"]["podIP"], "/").has_value());
+}
+
+TEST_F(RunPods, ContainerOutputIsKeptForKubectlLogsAcrossRestarts) {
+  cluster.create(cluster.resource(sim::kDeployments), deploymentOf("orders", 1, "flotilla/echo"));
+  ASSERT_TRUE(EmulatedCluster::eventually([&] {
+    auto pods = cluster.list(sim::kPods);
+    return pods.size() == 1 && sim::podIsReady(pods[0]);
+  }));
+  const json running = cluster.list(sim::kPods)[0];
+  const std::string uid = running["metadata"]["uid"];
+  const std::string listening = "listening on http://" + running["status"]["podIP"].get<std::string>() + ":8080\n";
+  HttpRequest request;
+  auto log = podLog(running, request);
+  ASSERT_TRUE(log.ok()) << log.error().message;
+  EXPECT_EQ(*log, listening);
+
+  // A restarted container appends to the same log, as a kubelet's `kubectl logs` shows one stream.
+  ::kill(cluster.simulator().podRunner()->pidOf(uid, "main"), SIGKILL);
+  ASSERT_TRUE(EmulatedCluster::eventually([&] {
+    auto again = podLog(running, request);
+    return again.ok() && *again == listening + listening;
+  })) << *podLog(running, request);
+
+  // The log goes with the pod.
+  cluster.remove(sim::kDeployments, "orders");
+  EXPECT_TRUE(EmulatedCluster::eventually([&] { return !std::filesystem::exists(containerLogPath(uid, "main")); }));
 }
 
 TEST_F(RunPods, DeletingTheDeploymentStopsEveryProcess) {

@@ -46,12 +46,13 @@ TEST(EndpointSync, NothingToDoWhenSlotsMatch) {
   EXPECT_EQ(plan.usableEndpoints, 2u);
 }
 
-TEST(EndpointSync, NewEndpointTakesAFreeSlotAndMustPassChecks) {
+// Ready by its pod's readiness probe, it serves at once: no `health down` waiting for HAProxy's `rise` checks (which
+// left a backend without servers when its old endpoints went first, and took 5-10 s).
+TEST(EndpointSync, NewEndpointTakesAFreeSlotAndServesAtOnce) {
   auto plan = planEndpointSync(backend(), {activeSlot(1, "10.0.0.1"), freeSlot(2), freeSlot(3)},
                                {ready("10.0.0.1"), ready("10.0.0.9")});
   EXPECT_EQ(lines(plan), (std::vector<std::string>{
-                             "set server be_users/ep2 addr 10.0.0.9 port 8080; set server be_users/ep2 state ready; "
-                             "set server be_users/ep2 health down"}));
+                             "set server be_users/ep2 addr 10.0.0.9 port 8080; set server be_users/ep2 state ready"}));
 }
 
 TEST(EndpointSync, WithoutHealthChecksANewEndpointIsReadyAtOnce) {
@@ -83,17 +84,16 @@ TEST(EndpointSync, ASlotInMaintenanceWithTheSameAddressComesBack) {
   SlotState parked = activeSlot(1, "10.0.0.1");
   parked.maintenance = true;
   auto plan = planEndpointSync(backend(1), {parked}, {ready("10.0.0.1")});
-  EXPECT_EQ(lines(plan),
-            (std::vector<std::string>{"set server be_users/ep1 state ready; set server be_users/ep1 health down"}));
+  EXPECT_EQ(lines(plan), (std::vector<std::string>{"set server be_users/ep1 state ready"}));
 }
 
 TEST(EndpointSync, ReusingALiveSlotStopsItBeforeChangingTheAddress) {
   // Two slots, both live with endpoints that are gone, and one new endpoint: one slot is re-addressed (stopped
-  // first, so no request reaches an unchecked address), the other goes to maintenance.
+  // first, so no request reaches the old address once it changes), the other goes to maintenance.
   auto plan = planEndpointSync(backend(2), {activeSlot(1, "10.0.0.1"), activeSlot(2, "10.0.0.2")}, {ready("10.0.0.3")});
   EXPECT_EQ(lines(plan), (std::vector<std::string>{
                              "set server be_users/ep1 state maint; set server be_users/ep1 addr 10.0.0.3 port 8080; "
-                             "set server be_users/ep1 state ready; set server be_users/ep1 health down",
+                             "set server be_users/ep1 state ready",
                              "set server be_users/ep2 state maint"}));
 }
 
@@ -144,7 +144,7 @@ TEST(EndpointSync, ScalesMaxconnWithEndpoints) {
   EXPECT_EQ(lines(plan), (std::vector<std::string>{
                              "set maxconn server be_users/ep1 50",
                              "set server be_users/ep2 addr 10.0.0.2 port 8080; set maxconn server be_users/ep2 50; "
-                             "set server be_users/ep2 state ready; set server be_users/ep2 health down"}));
+                             "set server be_users/ep2 state ready"}));
 }
 
 TEST(EndpointSync, Ipv6EndpointIds) {

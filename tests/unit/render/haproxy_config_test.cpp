@@ -320,6 +320,33 @@ TEST(HaproxyConfig, TimeoutsPerAttemptCappedByTheRequestTimeout) {
   EXPECT_EQ(serverTimeout({{"request", "5s"}}, {{"attempts", 2}, {"perTryTimeout", "1500ms"}}), "1500ms");
 }
 
+// HAProxy has no deadline across attempts: retried timeouts must fit in the whole-request timeout.
+TEST(HaproxyConfig, TimeoutRetriesFitInTheRequestTimeout) {
+  const auto backend = [](const json& timeout, const json& retries) {
+    json rule = usersRule();
+    if (!timeout.is_null()) rule["timeout"] = timeout;
+    rule["retries"] = retries;
+    return backendSection(config(withUsersRule(rule)), "be_shop_users_r0_user-service");
+  };
+  // 2 retries of 1.5 s attempts would take 4.5 s > 2 s: timeouts are not retried, refused connections still are.
+  auto cfg =
+      backend({{"request", "2s"}},
+              {{"attempts", 2}, {"perTryTimeout", "1500ms"}, {"retryOn", json::array({"timeout", "connect-failure"})}});
+  EXPECT_TRUE(hasDirective(cfg, "retries 2"));
+  EXPECT_TRUE(hasDirective(cfg, "retry-on conn-failure")) << cfg;
+  // Three 1 s attempts fit in 3 s: 2 retries of the 3 asked for.
+  cfg = backend({{"request", "3s"}}, {{"attempts", 3}, {"perTryTimeout", "1s"}, {"retryOn", json::array({"timeout"})}});
+  EXPECT_TRUE(hasDirective(cfg, "retries 2"));
+  EXPECT_TRUE(hasDirective(cfg, "retry-on conn-failure response-timeout"));
+  // Without a whole-request timeout nothing bounds them; retries of other failures are not limited either.
+  cfg = backend(nullptr, {{"attempts", 3}, {"perTryTimeout", "1s"}, {"retryOn", json::array({"timeout"})}});
+  EXPECT_TRUE(hasDirective(cfg, "retries 3"));
+  EXPECT_TRUE(hasDirective(cfg, "retry-on conn-failure response-timeout"));
+  cfg = backend({{"request", "2s"}}, {{"attempts", 2}, {"perTryTimeout", "1500ms"}, {"retryOn", json::array({"5xx"})}});
+  EXPECT_TRUE(hasDirective(cfg, "retries 2"));
+  EXPECT_TRUE(hasDirective(cfg, "retry-on conn-failure 500 502 503 504"));
+}
+
 TEST(HaproxyConfig, BreakerAndBulkheadOnEveryServer) {
   auto inputs = shopInputs();
   auto& policy = inputs.breakerPolicies[0].spec;

@@ -88,6 +88,29 @@ TEST(RouteVerdicts, MissingRulePolicyIsBreakerPolicyNotFound) {
   EXPECT_FALSE(v.rendered);
 }
 
+TEST(RouteVerdicts, TimeoutRetriesThatDoNotFitTheRequestTimeoutAreAWarning) {
+  auto rule = prefixRule("/x", "user-service");
+  rule["timeout"] = {{"request", "2s"}};
+  rule["retries"] = {{"attempts", 2}, {"perTryTimeout", "1500ms"}, {"retryOn", json::array({"timeout"})}};
+  auto v = verdictWith(shopInputs(), routeJson("shop", "slow", {rule}));
+  EXPECT_TRUE(v.rendered);
+  ASSERT_EQ(v.warnings.size(), 1u);
+  EXPECT_EQ(v.warnings[0],
+            "spec.rules[0].retries: timeouts are not retried: no second attempt fits within timeout.request 2s (each "
+            "attempt may take 1500ms)");
+  EXPECT_THAT(v.resolvedRefs.message, HasSubstr("warning: spec.rules[0].retries: timeouts are not retried"));
+
+  rule["timeout"] = {{"request", "3s"}};
+  rule["retries"]["attempts"] = 3;
+  rule["retries"]["perTryTimeout"] = "1s";
+  v = verdictWith(shopInputs(), routeJson("shop", "slow", {rule}));
+  ASSERT_EQ(v.warnings.size(), 1u);
+  EXPECT_THAT(v.warnings[0], HasSubstr("timeouts are retried at most 2 time(s)"));
+
+  rule["retries"]["attempts"] = 2;  // fits: no warning
+  EXPECT_TRUE(verdictWith(shopInputs(), routeJson("shop", "slow", {rule})).warnings.empty());
+}
+
 TEST(RouteVerdicts, MissingMicroserviceDefaultPolicyOnlyWarns) {
   auto inputs = shopInputs();
   inputs.microservices[0].spec.breakerPolicyRef = api::LocalObjectRef{"gone"};  // user-service

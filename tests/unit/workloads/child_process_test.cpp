@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace flotilla::apiserver {
 namespace {
@@ -39,6 +44,35 @@ TEST(ChildProcess, TerminateEscalatesToSigkill) {
   EXPECT_FALSE(child->poll().has_value());
   ChildExit exit = child->terminate(std::chrono::milliseconds(200));
   EXPECT_EQ(exit.signal, SIGKILL);
+}
+
+TEST(ChildProcess, AppendsStdoutAndStderrToTheOutputFile) {
+  const auto path = std::filesystem::temp_directory_path() / ("child-output-" + std::to_string(::getpid()) + ".log");
+  std::filesystem::remove(path);
+  for (const char* word : {"first", "second"}) {
+    ChildSpec spec;
+    spec.argv = {"/bin/sh", "-c", std::string("echo out-") + word + "; echo err-" + word + " >&2"};
+    spec.silenceOutput = true;  // the file wins over /dev/null
+    spec.outputFile = path.string();
+    std::string error;
+    auto child = ChildProcess::spawn(spec, error);
+    ASSERT_NE(child, nullptr) << error;
+    ASSERT_TRUE(child->waitFor(std::chrono::seconds(10)).has_value());
+  }
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  EXPECT_EQ(text.str(), "out-first\nerr-first\nout-second\nerr-second\n");
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::remove(path);
+
+  ChildSpec spec;
+  spec.argv = {"/bin/true"};
+  spec.outputFile = "/nonexistent-dir/x.log";
+  std::string error;
+  EXPECT_EQ(ChildProcess::spawn(spec, error), nullptr);
+  EXPECT_NE(error.find("/nonexistent-dir/x.log"), std::string::npos) << error;
 }
 
 TEST(ChildProcess, ReportsAMissingExecutable) {
