@@ -158,6 +158,12 @@ demo_autoscaling() {
   say "HAProxy reloads during the scale-up: before ${reloads_before:-?}, after ${reloads_after:-?} (endpoints go through the runtime API)"
 }
 
+# demo_prometheus_has PROMQL: the query returns at least one sample.
+demo_prometheus_has() {
+  curl -s --get "$PROMETHEUS/api/v1/query" --data-urlencode "query=$1" |
+    python3 -c 'import json, sys; sys.exit(0 if json.load(sys.stdin)["data"]["result"] else 1)'
+}
+
 demo_prometheus() {
   step "Prometheus: scraping the operator, the gateway agent and HAProxy's exporter"
   local port
@@ -176,6 +182,12 @@ YAML
     --web.listen-address="127.0.0.1:$port"
   PROMETHEUS=http://127.0.0.1:$port
   progress 60 "all three targets up" bash -c "curl -s '$PROMETHEUS/api/v1/query?query=sum(up)' | grep -q '\"3\"'"
+  # Each family the story made move must be in Prometheus with a plausible value.
+  local query
+  for query in 'sum(controller_runtime_reconcile_total)>0' 'count(workqueue_depth)>0' 'count(flotilla_circuit_state)>0' \
+    'sum(haproxy_frontend_http_requests_total)>0'; do
+    progress 30 "Prometheus answers $query" demo_prometheus_has "$query"
+  done
   say "Prometheus: $PROMETHEUS  — queries to try:"
   say "  sum by (controller, result) (rate(controller_runtime_reconcile_total[1m]))"
   say "  flotilla_circuit_state"
@@ -196,6 +208,9 @@ demo_main() {
     # For tests/e2e/quickstart.sh: what the operator and the agent did and were granted, before the stack stops.
     kubectl get --raw /debug/requests >"$FLOTILLA_QUICKSTART_EVIDENCE/requests.json"
     kubectl -n shop get role public-gateway -o json >"$FLOTILLA_QUICKSTART_EVIDENCE/agent-role.json"
+    curl -s "http://$STACK_OPERATOR_METRICS/metrics" >"$FLOTILLA_QUICKSTART_EVIDENCE/operator.metrics"
+    curl -s "http://$GATEWAY_IP:8405/metrics" >"$FLOTILLA_QUICKSTART_EVIDENCE/agent.metrics"
+    curl -s "http://$GATEWAY_IP:8404/metrics" >"$FLOTILLA_QUICKSTART_EVIDENCE/haproxy.metrics"
   fi
   step "What just happened"
   say "You declared 5 Microservices, 3 Routes, a BreakerPolicy and a Gateway; Flotilla created their Deployments,"

@@ -92,5 +92,4 @@ stack_stop() {
   done
   STACK_PIDS=()
   STACK_PID_OF=()
-declare -gA STACK_PID_OF=()
 }

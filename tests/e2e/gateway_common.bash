@@ -33,7 +33,8 @@ step() { echo "== $*"; }
 run() { "$@" >"$work/last.out" 2>&1 || fail "'$*' exited $?"; }
 
 # gw_python [args...]: python3 reading its program from stdin, with tests/e2e/gateway_http.py importable.
-gw_python() { PYTHONPATH="$root/tests/e2e${PYTHONPATH:+:$PYTHONPATH}" python3 - "$@"; }
+# No bytecode cache: nothing is written into the source tree.
+gw_python() { PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$root/tests/e2e${PYTHONPATH:+:$PYTHONPATH}" python3 - "$@"; }
 
 # gw_start_stack: the API emulator running pods, the CRDs, and the operator (no leader election: one replica).
 # Pods get addresses from a random 127.x.y.0/24 range, so scripts running in parallel never race for one address.
@@ -92,8 +93,8 @@ gw_pod_of() {
   kubectl -n "$1" get pods -l "$2" -o 'jsonpath={.items[0].status.podIP} {.items[0].metadata.name}'
 }
 
-# gw_listener NS GATEWAY LISTENER: "<podIP>:<containerPort>" where the gateway pod serves the listener (one
-# replica; a listener port below 1024 is served on port + 8000 inside the pod).
+# gw_listener NS GATEWAY PORT-NAME: "<podIP>:<containerPort>" where the (first) gateway pod serves a listener (a
+# listener port below 1024 is served on port + 8000 inside the pod), or its "stats" or "agent" port.
 gw_listener() {
   local pods=(-n "$1" get pods -l "flotilla.io/gateway=$2")
   local ip port

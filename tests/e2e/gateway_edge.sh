@@ -52,9 +52,8 @@ https=$(gw_listener $ns front https) || exit 1
 http=$(gw_listener $ns front http) || exit 1
 plain=$(gw_listener $ns front plain) || exit 1
 gateway_ip=${https%:*}
-pod_ports() { kubectl -n $ns get pods -l flotilla.io/gateway=front -o "jsonpath={.items[0].spec.containers[0].ports[?(@.name==\"$1\")].containerPort}"; }
-stats=$gateway_ip:$(pod_ports stats)
-agent=$gateway_ip:$(pod_ports agent)
+stats=$(gw_listener $ns front stats) || exit 1
+agent=$(gw_listener $ns front agent) || exit 1
 echo "   https $https, http $http, plain $plain, stats $stats, agent $agent"
 
 step "the Gateway's status shows the serving pod's address"

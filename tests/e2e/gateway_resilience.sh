@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The gateway's resilience features, end to end (issue 7, items 4–7 and the breaker metric of item 10), with real
 # HAProxy in front of real `flotilla echo` pods whose behaviour is switched at run time (POST /control):
-#   - timeouts (request, backendRequest) → 504 when /slow exceeds them;
-#   - retries: 5xx / a specific code / none, with one of two endpoints failing; the policy's maxRetries caps them
-#     (counted by HAProxy's own exporter on the stats port);
+#   - timeouts (request, backendRequest) → 504 when /slow exceeds them; timed-out attempts retried on the other
+#     endpoint, and only as often as whole attempts fit in the request timeout;
+#   - retries: 5xx / a specific code / none, with one of two endpoints failing; connect-failure with one endpoint
+#     refusing connections; the policy's maxRetries caps them (counted by HAProxy's own exporter on the stats port);
 #   - the circuit breaker per endpoint: after consecutiveFailures the failing endpoint gets no more requests, stays
 #     out for openDuration, comes back after passing probes; flotilla_circuit_state on the agent's /metrics; with
 #     every endpoint open the fallback answers at once; a fallback service takes over when so configured;
 #   - the bulkhead: maxConnections + maxPendingRequests → quick 503s; scaleLimitsWithReplicas divides the limit
 #     over the endpoints and follows scaling;
-#   - the rate limit → 429 with Retry-After.
+#   - the rate limit (with and without burst) → 429 with Retry-After.
 # shellcheck source-path=SCRIPTDIR source=gateway_common.bash
 source "$(dirname "$0")/gateway_common.bash"
 
@@ -17,7 +18,7 @@ ns=resilience
 step "start the stack (apiserver --run-pods, CRDs, operator)"
 gw_start_stack
 
-step "apply the Gateway, Microservices, BreakerPolicies and Routes"
+step "apply the Microservices and BreakerPolicies, then (every endpoint ready) the Gateway and Routes"
 policy() { # policy NAME SPEC-YAML
   printf -- '---\napiVersion: flotilla.io/v1alpha1\nkind: BreakerPolicy\nmetadata: {name: %s, namespace: %s}\nspec: %s\n' \
     "$1" "$ns" "$2"
@@ -108,24 +109,22 @@ spec:
   route limited /rl slow lenient 'rateLimit: {requestsPerSecond: 5}'
   route bursty /burst slow lenient 'rateLimit: {requestsPerSecond: 5, burst: 10}'
 } | gw_apply
-routes="request-timeout backend-timeout retry-timeout retry-timeout-unfit retry-5xx retry-503 no-retry retry-budget retry-connect no-retry-connect breaker
-  fallback-service bulk shared limited bursty"
+routes="request-timeout backend-timeout retry-timeout retry-timeout-unfit retry-5xx retry-503 no-retry retry-budget
+  retry-connect no-retry-connect breaker fallback-service bulk shared limited bursty"
 
 step "wait until the Gateway and its Routes are Programmed"
 gw_wait_programmed $ns edge
 # shellcheck disable=SC2086 # a list of names
 gw_wait_routes_programmed $ns $routes
 gateway=$(gw_listener $ns edge http) || exit 1
-gateway_ip=${gateway%:*}
-stats=$gateway_ip:$(kubectl -n $ns get pods -l flotilla.io/gateway=edge -o 'jsonpath={.items[0].spec.containers[0].ports[?(@.name=="stats")].containerPort}')
-agent=$gateway_ip:$(kubectl -n $ns get pods -l flotilla.io/gateway=edge -o 'jsonpath={.items[0].spec.containers[0].ports[?(@.name=="agent")].containerPort}')
+stats=$(gw_listener $ns edge stats) || exit 1
+agent=$(gw_listener $ns edge agent) || exit 1
 echo "   gateway $gateway, HAProxy stats $stats, agent $agent"
-gw_python "$gateway" /t/request /t/backend /r/5xx /r/503 /r/none /r/budget /b /fb /bulk /shared <<'PY' ||
+gw_python "$gateway" /t/request /t/backend /r/5xx /r/503 /r/none /r/budget /b /fb /bulk /shared <<'PY' || fail "not every Route is served within 60 s"
 import sys
 import gateway_http as gh
 sys.exit(0 if gh.wait_served(sys.argv[1], sys.argv[2:]) else 1)
 PY
-  fail "not every Route is served within 60 s"
 
 step "timeouts: request and backendRequest → 504 when /slow takes longer"
 gw_python "$gateway" <<'PY' || fail "timeouts"

@@ -3,8 +3,8 @@
 // Each case must end one of two ways:
 //  - refused: decoding or validation reports a field error, or the renderer leaves the case out with a condition
 //    naming the field; either way the config of everything else stays byte-identical;
-//  - rendered: the real `haproxy -c` accepts the config, and it holds exactly the directives (and words per line)
-//    of a clean render of the same structure, so the value was read as data, never as syntax.
+//  - rendered: the real `haproxy -c` accepts the config, and it holds no directive, and no line shape (word count,
+//    unquoted condition syntax), that a clean render of the same structure lacks: the value was read as data.
 // All cases of a run share one config and one `haproxy -c`; a failure is pinned down case by case.
 
 #include <gtest/gtest.h>
