@@ -14,17 +14,8 @@ gw_start_stack
 
 step "a Gateway, a BreakerPolicy (3 failures, open 12 s), a two-pod echo Microservice and its Route"
 {
+  gw_edge_gateway $ns with-namespace
   cat <<YAML
-apiVersion: v1
-kind: Namespace
-metadata: {name: $ns}
----
-apiVersion: flotilla.io/v1alpha1
-kind: Gateway
-metadata: {name: edge, namespace: $ns}
-spec:
-  replicas: 1
-  listeners: [{name: http, port: 80}]
 ---
 apiVersion: flotilla.io/v1alpha1
 kind: BreakerPolicy

@@ -134,3 +134,10 @@ spec:
 YAML
   done
 }
+
+# gw_edge_gateway NS [with-namespace]: the YAML of the plain one-replica HTTP Gateway "edge" most scripts route
+# through (preceded by its Namespace when asked).
+gw_edge_gateway() {
+  if [ "${2:-}" = with-namespace ]; then printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n---\n' "$1"; fi
+  printf 'apiVersion: flotilla.io/v1alpha1\nkind: Gateway\nmetadata: {name: edge, namespace: %s}\nspec:\n  replicas: 1\n  listeners: [{name: http, port: 80}]\n' "$1"
+}

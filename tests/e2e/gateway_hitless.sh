@@ -19,16 +19,7 @@ gw_start_stack
 
 step "apply the Gateway, two echo Microservices and the Routes under load"
 {
-  echo "apiVersion: v1
-kind: Namespace
-metadata: {name: $ns}
----
-apiVersion: flotilla.io/v1alpha1
-kind: Gateway
-metadata: {name: edge, namespace: $ns}
-spec:
-  replicas: 1
-  listeners: [{name: http, port: 80}]"
+  gw_edge_gateway $ns with-namespace
   echo_microservices $ns steady alt
   cat <<YAML
 ---

@@ -52,17 +52,8 @@ echo_microservices() {
   local ns=$1 name
   shift
   for name in "$@"; do
-    cat <<YAML
----
-apiVersion: flotilla.io/v1alpha1
-kind: Microservice
-metadata: {name: $name, namespace: $ns}
-spec:
-  image: flotilla/echo:1
-  ports: [{name: http, port: 8080}]
-  replicas: 1
-  env: [{name: ECHO_STOP_DELAY_MS, value: "2000"}]
-YAML
+    gw_microservices "$ns" 1 "$name"
+    echo '  env: [{name: ECHO_STOP_DELAY_MS, value: "2000"}]'
   done
 }
 

@@ -86,12 +86,7 @@ spec:
 } | gw_apply
 run kubectl -n $ns wait --for=condition=Ready ms --all --timeout=60s
 {
-  echo "apiVersion: flotilla.io/v1alpha1
-kind: Gateway
-metadata: {name: edge, namespace: $ns}
-spec:
-  replicas: 1
-  listeners: [{name: http, port: 80}]"
+  gw_edge_gateway $ns
   route request-timeout /t/request slow lenient 'timeout: {request: 1s}'
   route backend-timeout /t/backend slow lenient 'timeout: {backendRequest: 1s}'
   route retry-timeout /t/retry flaky lenient $'timeout: {request: 3s}\n      retries: {attempts: 2, perTryTimeout: 1s, retryOn: [timeout]}'

@@ -30,16 +30,7 @@ ${4:-}
 YAML
 }
 {
-  echo "apiVersion: v1
-kind: Namespace
-metadata: {name: $ns}
----
-apiVersion: flotilla.io/v1alpha1
-kind: Gateway
-metadata: {name: edge, namespace: $ns}
-spec:
-  replicas: 1
-  listeners: [{name: http, port: 80}]"
+  gw_edge_gateway $ns with-namespace
   gw_microservices $ns 1 me users admin items shop wild orders order-writes canary beta both old new rewrite v1 v2
   route me me '{path: {type: Exact, value: /api/users/me}}'
   route users users '{path: {type: PathPrefix, value: /api/users}}'
