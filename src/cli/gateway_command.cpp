@@ -6,15 +6,12 @@
 #include <iostream>
 #include <string>
 
+#include "cli/api_connection.h"
 #include "cli/commands.h"
 #include "cli/flag_parser.h"
-#include "flotilla/version.h"
 #include "gateway/agent.h"
-#include "kube/connect.h"
-#include "kube/kubeconfig.h"
 #include "observability/logging.h"
 #include "observability/metrics.h"
-#include "observability/rest_client_metrics.h"
 #include "runtime/shutdown_signal.h"
 
 namespace flotilla::cli {
@@ -117,21 +114,11 @@ int runGateway(int argc, char** argv) {
   observability::configureLogging({*logFormat, *logLevel, nullptr});
   observability::Logger log("gateway");
 
-  auto config = kube::loadConfig({flags.kubeconfig, flags.context, {}, {}});
-  if (!config.ok()) {
-    log.error("cannot find the API server", {{"error", config.error().toString()}});
-    return 1;
-  }
-  auto& registry = observability::MetricsRegistry::global();
-  observability::registerBuildInfo(registry, kVersion, kGitCommit);
   kube::ClientOptions clientOptions;
   clientOptions.userAgent = kube::defaultUserAgent("gateway");
-  clientOptions.observer = std::make_shared<observability::RestClientMetrics>(registry);
-  auto client = kube::connect(*config, clientOptions);
-  if (!client.ok()) {
-    log.error("cannot connect to the API server", {{"error", client.error().toString()}});
-    return 1;
-  }
+  auto client = connectToApiServer(flags.kubeconfig, flags.context, clientOptions, log);
+  if (!client) return 1;
+  auto& registry = observability::MetricsRegistry::global();
 
   gateway::AgentOptions options;
   options.configMapNamespace = configMapNamespace;
@@ -144,7 +131,7 @@ int runGateway(int argc, char** argv) {
   options.podNamespace = flags.podNamespace;
   options.stopGrace = std::chrono::seconds(flags.stopGraceSeconds);
   options.pollInterval = std::chrono::milliseconds(flags.pollIntervalMs);
-  gateway::Agent agent(options, *client, registry);
+  gateway::Agent agent(options, client, registry);
   return agent.run(shutdown.token());
 }
 

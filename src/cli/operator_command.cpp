@@ -7,15 +7,12 @@
 #include <memory>
 #include <string>
 
+#include "cli/api_connection.h"
 #include "cli/commands.h"
 #include "cli/flag_parser.h"
 #include "controllers/controller_context.h"
-#include "flotilla/version.h"
-#include "kube/connect.h"
-#include "kube/kubeconfig.h"
 #include "observability/logging.h"
 #include "observability/metrics.h"
-#include "observability/rest_client_metrics.h"
 #include "runtime/kube_adapters.h"
 #include "runtime/manager.h"
 #include "runtime/shutdown_signal.h"
@@ -113,23 +110,12 @@ int runOperator(int argc, char** argv) {
       {*observability::parseLogFormat(flags.logFormat), *observability::parseLogLevel(flags.logLevel), nullptr});
   observability::Logger log("operator");
 
-  auto config = kube::loadConfig({flags.kubeconfig, flags.context, {}, {}});
-  if (!config.ok()) {
-    log.error("cannot find the API server", {{"error", config.error().toString()}});
-    return 1;
-  }
-  auto& registry = observability::MetricsRegistry::global();
-  observability::registerBuildInfo(registry, kVersion, kGitCommit);
   kube::ClientOptions clientOptions;
   clientOptions.qps = flags.kubeApiQps;
   clientOptions.burst = flags.kubeApiBurst;
-  clientOptions.observer = std::make_shared<observability::RestClientMetrics>(registry);
-  auto client = kube::connect(*config, clientOptions);
-  if (!client.ok()) {
-    log.error("cannot connect to the API server", {{"error", client.error().toString()}});
-    return 1;
-  }
-  log.info("connected", {{"source", config->source}, {"server", config->server}, {"version", kVersion}});
+  auto client = connectToApiServer(flags.kubeconfig, flags.context, clientOptions, log);
+  if (!client) return 1;
+  auto& registry = observability::MetricsRegistry::global();
 
   runtime::ManagerOptions managerOptions;
   managerOptions.metricsBindAddress = flags.metricsBindAddress;
@@ -137,9 +123,9 @@ int runOperator(int argc, char** argv) {
   managerOptions.namespace_ = flags.namespace_;
   managerOptions.leaderElection = flags.leaderElect;
   managerOptions.leaderElectionNamespace = flags.leaderElectionNamespace;
-  runtime::Manager manager(std::make_shared<runtime::KubeClusterAccess>(*client), managerOptions, registry);
+  runtime::Manager manager(std::make_shared<runtime::KubeClusterAccess>(client), managerOptions, registry);
 
-  controllers::ControllerContext context{manager, *client, flags.namespace_, flags.workers, flags.gatewayImage};
+  controllers::ControllerContext context{manager, client, flags.namespace_, flags.workers, flags.gatewayImage};
   controllers::addMicroserviceController(context);
   controllers::addGatewayControllers(context);
   return manager.run(shutdown.token());

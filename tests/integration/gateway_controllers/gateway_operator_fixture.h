@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "../../unit/gateway_controllers/gateway_fixtures.h"
+#include "../emulator_clients.h"
 #include "api/yaml.h"
 #include "apiserver/test_api_server.h"
 #include "controllers/controller_context.h"
@@ -96,37 +97,10 @@ class GatewayOperatorTest : public ::testing::Test {
   }
 
   std::shared_ptr<kube::Client> connect(const std::string& userAgent, double qps) {
-    auto config = kube::loadKubeconfigFile(server_->kubeconfigPath());
-    if (!config.ok()) {
-      ADD_FAILURE() << config.error().toString();
-      return nullptr;
-    }
-    kube::ClientOptions options;
-    options.qps = qps;
-    options.burst = static_cast<int>(qps);
-    if (!userAgent.empty()) options.userAgent = userAgent;
-    auto client = kube::connect(*config, options);
-    if (!client.ok()) {
-      ADD_FAILURE() << client.error().toString();
-      return nullptr;
-    }
-    return *client;
+    return flotilla::testing::connectToEmulator(*server_, userAgent, qps);
   }
 
-  void installCrds() {
-    for (const auto& entry : std::filesystem::directory_iterator(std::string(FLOTILLA_SOURCE_DIR) + "/crds")) {
-      std::ifstream file(entry.path());
-      std::stringstream text;
-      text << file.rdbuf();
-      auto loaded = api::loadYamlDocuments(text.str());
-      ASSERT_TRUE(loaded.ok()) << entry.path();
-      for (const auto& document : loaded.documents) {
-        auto created = setup_->create(resources::kCustomResourceDefinitions, document.value);
-        ASSERT_TRUE(created.ok()) << created.error().toString();
-      }
-    }
-    ASSERT_TRUE(eventually([&] { return setup_->list(resources::kGateways, "shop").ok(); }));
-  }
+  void installCrds() { ASSERT_TRUE(flotilla::testing::installFlotillaCrds(*setup_)); }
 
   // The operator's client has the default user agent "flotilla/<version> (operator)".
   void startOperator(const std::string& watchNamespace = "") {
