@@ -10,5 +10,7 @@ int runRender(int argc, char** argv);
 int runApiServer(int argc, char** argv);
 int runEcho(int argc, char** argv);
 int runVersion(int argc, char** argv);
+// Invoked as `kubectl-flotilla` (a kubectl plugin): argv[0] is the plugin, argv[1] its command.
+int runKubectlPlugin(int argc, char** argv);
 
 }  // namespace flotilla::cli

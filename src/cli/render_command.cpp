@@ -1,6 +1,8 @@
 // `flotilla render -f PATH [-f PATH...] [-o DIR] [--endpoints FILE] [-n NAMESPACE]`: offline, CRs in → every
 // manifest the operator would apply and each Gateway's haproxy.cfg out. Errors and warnings go to stderr as
-// `file:document: fieldpath: message`; the exit code is 1 when there was any error.
+// `file:document: fieldpath: message`, then the analysis findings (cli/analysis.h) as
+// `<severity>: file:document: FLTnnn Kind ns/name: message`; the exit code is 1 when there was any error (an
+// error-severity finding counts as one). `--diff` compares with a live cluster instead (cli/render_diff.h).
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -8,9 +10,11 @@
 #include <sstream>
 
 #include "api/yaml.h"
+#include "cli/analysis.h"
 #include "cli/commands.h"
 #include "cli/flag_parser.h"
 #include "cli/manifest_files.h"
+#include "cli/render_diff.h"
 #include "render/gateway_render.h"
 #include "render/microservice_objects.h"
 
@@ -24,6 +28,10 @@ struct RenderFlags {
   std::string outputDir;
   std::string endpointsFile;
   std::string defaultNamespace = "default";
+  bool diff = false;
+  std::string kubeconfig;
+  std::string context;
+  std::string gatewayImage = "flotilla/gateway:latest";  // the operator's --gateway-image default
 };
 
 // Everything decoded from the inputs, grouped by kind, with where each object came from.
@@ -105,6 +113,8 @@ struct RenderOutput {
   std::map<std::string, std::string> haproxyConfigs;  // "<ns>_<gateway>" → haproxy.cfg
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> warnings;
+  std::vector<std::string> findings;  // "warning: file:doc: FLT001 BreakerPolicy ns/name: message"
+  bool errorFindings = false;
 };
 
 void reportRouteVerdicts(const render::GatewayRender& rendered, const Inputs& in, RenderOutput& out) {
@@ -122,19 +132,16 @@ void reportRouteVerdicts(const render::GatewayRender& rendered, const Inputs& in
   }
 }
 
-void warnAboutOrphanRoutes(const Inputs& in, RenderOutput& out) {
-  for (const auto& route : in.routes) {
-    const auto& ref = route.spec.gatewayRef;
-    const auto gatewayNamespace = ref.namespace_.empty() ? route.metadata.namespace_ : ref.namespace_;
-    const bool found = std::any_of(in.gateways.begin(), in.gateways.end(), [&](const api::Gateway& g) {
-      return g.metadata.name == ref.name && g.metadata.namespace_ == gatewayNamespace;
-    });
-    if (!found) {
-      out.warnings.push_back({in.locations.at(locationKey("Route", route.metadata)),
-                              "spec.gatewayRef: Gateway " + gatewayNamespace + "/" + ref.name +
-                                  " is not among the inputs, so this Route is not rendered"});
-    }
+// The analysis findings (cli/analysis.h), each at the file and document of the object it is about. Offline there are
+// no live replica counts, so FLT004 is left to `--diff`.
+void analyzeInputs(const Inputs& in, RenderOutput& out) {
+  const auto findings = analyze({in.microservices, in.routes, in.policies, in.gateways, {}});
+  for (const auto& finding : findings) {
+    auto where = in.locations.find(finding.kind + " " + finding.object.str());
+    out.findings.push_back(severityName(finding.severity) + ": " +
+                           (where == in.locations.end() ? "" : where->second.str() + ": ") + finding.str());
   }
+  out.errorFindings = hasErrors(findings);
 }
 
 RenderOutput renderAll(const Inputs& in, const std::map<render::ObjectKey, std::vector<render::Endpoint>>& endpoints) {
@@ -152,7 +159,7 @@ RenderOutput renderAll(const Inputs& in, const std::map<render::ObjectKey, std::
     for (auto& object : rendered.objects.all()) out.objects.push_back(std::move(object));
     out.haproxyConfigs[gateway.metadata.namespace_ + "_" + gateway.metadata.name] = rendered.haproxyConfig;
   }
-  warnAboutOrphanRoutes(in, out);
+  analyzeInputs(in, out);
   return out;
 }
 
@@ -188,11 +195,19 @@ bool writeOutputDir(const std::string& dir, const RenderOutput& out) {
 
 constexpr const char* kUsage =
     "usage: flotilla render -f PATH [-f PATH...] [-o DIR] [--endpoints FILE] [-n NAMESPACE]\n"
+    "       flotilla render --diff [-f PATH...] [--kubeconfig FILE] [--context NAME] [--gateway-image IMAGE]\n"
     "  -f, --filename PATH    a YAML/JSON file or a directory (searched recursively); repeatable\n"
     "  -o, --output-dir DIR   write one file per object plus <ns>_<gateway>_haproxy.cfg instead of printing\n"
     "  --endpoints FILE       {\"<ns>/<microservice>\": [{address, port, portName, ready, pod}]} to render\n"
     "                         live endpoints into the gateway config (default: empty slots)\n"
-    "  -n, --namespace NS     namespace for objects that name none (default \"default\")\n";
+    "  -n, --namespace NS     namespace for objects that name none (default \"default\")\n"
+    "  --diff                 compare with the live cluster like `kubectl diff`: what applying the files (or, with\n"
+    "                         no -f, the operator's next reconcile of the cluster's CRs) would create, change or\n"
+    "                         delete; exit 0 no change, 1 changes, 2 error\n"
+    "  --kubeconfig FILE      with --diff: kubeconfig (default $KUBECONFIG, in-cluster, ~/.kube/config)\n"
+    "  --context NAME         with --diff: kubeconfig context (default: the current one)\n"
+    "  --gateway-image IMAGE  with --diff: the operator's --gateway-image (default flotilla/gateway:latest)\n"
+    "Analysis findings (FLT001...) are printed to stderr; see docs/cli.md.\n";
 
 }  // namespace
 
@@ -203,7 +218,22 @@ int runRender(int argc, char** argv) {
   parser.add({"-o", "--output-dir"}, flags.outputDir);
   parser.add({"--endpoints"}, flags.endpointsFile);
   parser.add({"-n", "--namespace"}, flags.defaultNamespace);
+  parser.addSwitch({"--diff"}, flags.diff);
+  parser.add({"--kubeconfig"}, flags.kubeconfig);
+  parser.add({"--context"}, flags.context);
+  parser.add({"--gateway-image"}, flags.gatewayImage);
   if (const auto exit = parser.parse(argc, argv)) return *exit;
+  if (flags.diff) {
+    if (!flags.outputDir.empty() || !flags.endpointsFile.empty()) {
+      std::cerr << "render: --diff compares with the cluster; it takes no -o or --endpoints\n" << kUsage;
+      return kDiffError;
+    }
+    return renderDiff({flags.files, flags.defaultNamespace, flags.kubeconfig, flags.context, flags.gatewayImage});
+  }
+  if (!flags.kubeconfig.empty() || !flags.context.empty()) {
+    std::cerr << "render: --kubeconfig and --context only go with --diff (render itself is offline)\n" << kUsage;
+    return 2;
+  }
   if (flags.files.empty()) {
     std::cerr << "render: at least one -f PATH is required\n" << kUsage;
     return 2;
@@ -220,13 +250,14 @@ int runRender(int argc, char** argv) {
 
   for (const auto& warning : out.warnings) std::cerr << "warning: " << warning.str() << "\n";
   for (const auto& error : errors) std::cerr << "error: " << error.str() << "\n";
+  for (const auto& finding : out.findings) std::cerr << finding << "\n";
 
   if (!flags.outputDir.empty()) {
     if (!writeOutputDir(flags.outputDir, out)) return 1;
   } else {
     std::cout << api::toYamlStream(out.objects);
   }
-  return errors.empty() ? 0 : 1;
+  return errors.empty() && !out.errorFindings ? 0 : 1;
 }
 
 }  // namespace flotilla::cli

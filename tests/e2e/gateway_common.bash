@@ -36,7 +36,8 @@ run() { "$@" >"$work/last.out" 2>&1 || fail "'$*' exited $?"; }
 # No bytecode cache: nothing is written into the source tree.
 gw_python() { PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$root/tests/e2e${PYTHONPATH:+:$PYTHONPATH}" python3 - "$@"; }
 
-# gw_start_stack: the API emulator running pods, the CRDs, and the operator (no leader election: one replica).
+# gw_start_stack [operator flags...]: the API emulator running pods, the CRDs, and the operator (no leader election:
+# one replica).
 # Pods get addresses from a random 127.x.y.0/24 range, so scripts running in parallel never race for one address.
 # Sets GW_POD_NET, the pods' /24 ("127.x.y").
 gw_start_stack() {
@@ -45,7 +46,7 @@ gw_start_stack() {
     fail "the API emulator did not start"
   run kubectl apply -f "$root/crds/"
   run kubectl wait --for=condition=Established crd --all --timeout=30s
-  stack_start_operator --leader-elect=false --log-format json || fail "the operator did not start"
+  stack_start_operator --leader-elect=false --log-format json "$@" || fail "the operator did not start"
 }
 
 # gw_apply: kubectl apply -f - with the YAML on stdin.

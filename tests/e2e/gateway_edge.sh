@@ -6,14 +6,16 @@
 #     generated when absent or malformed;
 #   - the JSON access log (kubectl logs of the gateway pod): route, backend, status, timings, request id;
 #   - the agent's /metrics (config loaded, flotilla_* series) and HAProxy's own Prometheus exporter on the stats
-#     port; the Gateway's status shows the pod address that serves.
+#     port; the Gateway's status shows the pod address that serves;
+#   - the TLS private key never reaches a log: the operator (at debug level), the agent and HAProxy logs are
+#     scanned for the test key's PEM lines and for its base64 form as stored in the Secret.
 # shellcheck source-path=SCRIPTDIR source=gateway_common.bash
 source "$(dirname "$0")/gateway_common.bash"
 command -v openssl >/dev/null || fail "openssl is not installed"
 
 ns=edge
-step "start the stack (apiserver --run-pods, CRDs, operator)"
-gw_start_stack
+step "start the stack (apiserver --run-pods, CRDs, operator logging at debug level)"
+gw_start_stack --log-level debug
 
 step "a test certificate (OpenSSL) in a kubernetes.io/tls Secret"
 run openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=shop.example.com \
@@ -192,6 +194,28 @@ checks.check(info == [({"hash": config_hash}, 1.0)], "flotilla_gateway_config_in
 loads = {l.get("result"): v for l, v in gh.metric_samples(agent_text, "flotilla_gateway_config_reloads_total")}
 checks.check(loads.get("success", 0) >= 1 and loads.get("failure") == 0, "flotilla_gateway_config_reloads_total: %s" % loads)
 checks.done("HAProxy exporter: 2 api servers UP, 2xx counted; agent: config %s loaded" % config_hash[:19])
+PY
+
+step "no TLS key material in the operator, agent or HAProxy logs"
+for pod in $(kubectl -n $ns get pods -o name); do
+  kubectl -n $ns logs "$pod" --all-containers >"$work/pod-${pod#pod/}.log" 2>&1 || fail "kubectl logs $pod"
+done
+gw_python "$work/tls.key" "$work"/operator.out "$work"/operator.err "$work"/pod-*.log <<'PY' || fail "key material logged"
+import base64, sys
+key = open(sys.argv[1], "rb").read()
+pem_lines = [l for l in key.decode().splitlines() if l and not l.startswith("-----")]
+secret_form = base64.b64encode(key).decode()  # what the Secret's data.tls.key holds
+# Any 40-character window of either form identifies the key; windows every 20 characters catch partial dumps.
+fragments = pem_lines + [secret_form[i:i + 40] for i in range(0, len(secret_form) - 40, 20)]
+leaks = []
+for path in sys.argv[2:]:
+    text = open(path, errors="replace").read()
+    hits = sum(1 for f in fragments if f in text)
+    if hits:
+        leaks.append("%s: %d fragments of the private key" % (path, hits))
+    print("   %s: %d bytes scanned" % (path.rsplit("/", 1)[1], len(text)))
+if leaks:
+    sys.exit("\n".join(leaks))
 PY
 
 echo "$test_name: all steps passed"

@@ -7,27 +7,16 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <future>
-#include <memory>
+#include <cstdint>
 #include <mutex>
-#include <sstream>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "../emulator_clients.h"
-#include "api/yaml.h"
+#include "../operator_harness.h"
 #include "apiserver/test_api_server.h"
 #include "controllers/controller_context.h"
-#include "kube/connect.h"
-#include "kube/kubeconfig.h"
 #include "kube/well_known_resources.h"
-#include "observability/metrics.h"
-#include "runtime/kube_adapters.h"
-#include "runtime/manager.h"
 #include "runtime/object.h"
 
 namespace flotilla::controllers::testing {
@@ -35,52 +24,6 @@ namespace flotilla::controllers::testing {
 using nlohmann::json;
 using namespace std::chrono_literals;
 namespace resources = kube::resources;
-
-inline bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds bound = 60s) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
-
-// `flotilla operator` in-process: a manager with the Microservice controller, running until stopped.
-class RunningOperator {
- public:
-  RunningOperator(std::shared_ptr<kube::Client> client, observability::MetricsRegistry& registry)
-      : manager_(std::make_shared<runtime::KubeClusterAccess>(client), options(), registry),
-        context_{manager_, client, "", 2, "flotilla/gateway:test"} {
-    addMicroserviceController(context_);
-    exit_ = std::async(std::launch::async, [this] { return manager_.run(stop_.get_token()); });
-  }
-  ~RunningOperator() { stop(); }
-
-  int stop() {
-    if (!exit_.valid()) return exitCode_;
-    stop_.request_stop();
-    exitCode_ = exit_.get();
-    return exitCode_;
-  }
-
- private:
-  static runtime::ManagerOptions options() {
-    runtime::ManagerOptions options;
-    options.metricsBindAddress = "0";
-    options.healthProbeBindAddress = "0";
-    options.leaderElection = true;  // as deployed; the Lease renewals are the only writes allowed when quiet
-    options.leaseDuration = 4s;
-    options.renewDeadline = 2s;
-    options.retryPeriod = 500ms;
-    return options;
-  }
-
-  runtime::Manager manager_;
-  ControllerContext context_;
-  std::stop_source stop_;
-  std::future<int> exit_;
-  int exitCode_ = 0;
-};
 
 // Every spec.replicas value a Deployment had, in order, seen synchronously in the emulator's store: a drop to 1
 // that lasted a microsecond is still recorded.
@@ -116,7 +59,7 @@ class ReplicaHistory {
   std::vector<std::int64_t> values_;
 };
 
-class OperatorTest : public ::testing::Test {
+class OperatorTest : public EmulatorOperatorTest {
  protected:
   static apiserver::ApiServerOptions serverOptions() {
     auto options = apiserver::TestApiServer::defaultOptions();
@@ -126,38 +69,15 @@ class OperatorTest : public ::testing::Test {
     return options;
   }
 
-  void SetUp() override {
-    server_ = std::make_unique<apiserver::TestApiServer>(serverOptions());
-    ASSERT_TRUE(server_->started()) << server_->startError();
-    setup_ = connect("integration-test", 1000);
-    ASSERT_NE(setup_, nullptr);
-    installCrds();
-    for (const char* ns : {"shop", "flotilla-system"}) {
-      auto created = setup_->create(resources::kNamespaces, {{"metadata", {{"name", ns}}}});
-      ASSERT_TRUE(created.ok()) << created.error().toString();
-    }
-  }
-
-  void TearDown() override {
-    operator_.reset();
-    server_.reset();
-  }
-
-  std::shared_ptr<kube::Client> connect(const std::string& userAgent, double qps) {
-    return flotilla::testing::connectToEmulator(*server_, userAgent, qps);
-  }
-
-  void installCrds() { ASSERT_TRUE(flotilla::testing::installFlotillaCrds(*setup_)); }
+  void SetUp() override { startEmulator(serverOptions(), {"shop", "flotilla-system"}); }
 
   void startOperator() {
-    operatorClient_ = connect("", 100);  // the client's default user agent: "flotilla/<version> (operator)"
-    ASSERT_NE(operatorClient_, nullptr);
-    operator_ = std::make_unique<RunningOperator>(operatorClient_, registry_);
-  }
-  int stopOperator() {
-    int code = operator_ ? operator_->stop() : 0;
-    operator_.reset();
-    return code;
+    auto options = InProcessOperator::quietOptions();
+    options.leaderElection = true;  // as deployed; the Lease renewals are the only writes allowed when quiet
+    options.leaseDuration = 4s;
+    options.renewDeadline = 2s;
+    options.retryPeriod = 500ms;
+    startOperatorWith(options, addMicroserviceController);
   }
 
   // ---------------------------------------------------------------- objects
@@ -228,57 +148,7 @@ class OperatorTest : public ::testing::Test {
 
   // Events about Microservice `name` with `reason`.
   std::vector<json> events(const std::string& name, const std::string& reason) {
-    std::vector<json> found;
-    auto listed = setup_->list(resources::kEvents, "shop");
-    if (!listed.ok()) return found;
-    for (const auto& event : listed->items) {
-      const json& involved = event.value("involvedObject", json::object());
-      if (involved.value("kind", "") == "Microservice" && involved.value("name", "") == name &&
-          event.value("reason", "") == reason) {
-        found.push_back(event);
-      }
-    }
-    return found;
-  }
-
-  // ---------------------------------------------------------------- request log
-
-  std::uint64_t mark() { return server_->requestLog().lastIndex(); }
-  // Write requests the operator sent after `since`, except Lease renewals.
-  std::vector<apiserver::RequestRecord> operatorWrites(std::uint64_t since) {
-    std::vector<apiserver::RequestRecord> writes;
-    for (auto& record : server_->requestLog().since(since)) {
-      const bool write = record.verb == "create" || record.verb == "update" || record.verb == "patch" ||
-                         record.verb == "delete" || record.verb == "deletecollection";
-      if (write && record.userAgent.find("(operator)") != std::string::npos && record.resource != "leases") {
-        writes.push_back(record);
-      }
-    }
-    return writes;
-  }
-  static std::string describe(const std::vector<apiserver::RequestRecord>& records) {
-    std::string out;
-    for (const auto& r : records) {
-      out += r.verb + " " + r.resource + (r.subresource.empty() ? "" : "/" + r.subresource) + " " + r.name + "; ";
-    }
-    return out;
-  }
-  // Waits until the operator made no write for `window`, then returns the request-log mark.
-  std::uint64_t waitForQuiet(std::chrono::milliseconds window = 1500ms) {
-    std::uint64_t since = mark();
-    auto windowStart = std::chrono::steady_clock::now();
-    const auto deadline = windowStart + 60s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(100ms);
-      if (!operatorWrites(since).empty()) {
-        since = mark();
-        windowStart = std::chrono::steady_clock::now();
-      } else if (std::chrono::steady_clock::now() - windowStart >= window) {
-        return mark();
-      }
-    }
-    ADD_FAILURE() << "the operator never stopped writing";
-    return mark();
+    return EmulatorOperatorTest::events("shop", "Microservice", name, reason);
   }
 
   // CPU utilization (percent of requests) the simulated metrics server reports for a Deployment's pods.
@@ -287,12 +157,6 @@ class OperatorTest : public ::testing::Test {
     figures.cpu = percent;
     server_->server().workloads()->metrics().setDeployment("shop", deployment, figures);
   }
-
-  std::unique_ptr<apiserver::TestApiServer> server_;
-  std::shared_ptr<kube::Client> setup_;
-  std::shared_ptr<kube::Client> operatorClient_;
-  observability::MetricsRegistry registry_;
-  std::unique_ptr<RunningOperator> operator_;
 };
 
 }  // namespace flotilla::controllers::testing
