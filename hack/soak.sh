@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Soak mode of the reliability suite (tests/reliability): the same gtest binaries hack/test.sh runs, with the
-# fuzzers turned up from their CI size (a few hundred cases, fixed seed) to many cases with a fresh seed.
-# Usage: hack/soak.sh [--cases N] [--seed S] [--report FILE]
+# fuzzers turned up from their CI size (a few hundred cases, fixed seed) to many cases with a fresh seed, then the
+# live fault scripts (tests/reliability/fault_*.sh) with FLOTILLA_SOAK=1: the issue's full durations (a minute of
+# watch drops, 60 s of server errors and foreign edits, 2 minutes of quiet for the hot-loop check).
+# Usage: hack/soak.sh [--cases N] [--seed S] [--report FILE] [--no-faults]
 #   --cases N      cases per fuzzer (FLOTILLA_FUZZ_CASES; default 10000; fuzzers that start a process per case
 #                  or render a whole Gateway per case take a fixed share of it)
 #   --seed S       FLOTILLA_FUZZ_SEED (default: random); every failure prints the seed and case that replay it
-#   --report FILE  also write the summary table (Markdown) to FILE
+#   --report FILE  also write the summary tables (Markdown) to FILE
+#   --no-faults    only the fuzzers and table-driven suites, not the live fault scripts (about 15 minutes)
 # Exit status: 0 when every binary passed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,12 +16,14 @@ build=${FLOTILLA_BUILD_DIR:-$root/build}
 cases=${FLOTILLA_FUZZ_CASES:-10000}
 seed=${FLOTILLA_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 report=""
+faults=1
 while [ $# -gt 0 ]; do
   case $1 in
     --cases) cases=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --report) report=$2; shift 2 ;;
-    *) echo "usage: hack/soak.sh [--cases N] [--seed S] [--report FILE]" >&2; exit 2 ;;
+    --no-faults) faults=0; shift ;;
+    *) echo "usage: hack/soak.sh [--cases N] [--seed S] [--report FILE] [--no-faults]" >&2; exit 2 ;;
   esac
 done
 
@@ -51,6 +56,25 @@ for target in "${targets[@]}"; do
   [ "$result" = passed ] || grep -E 'Failure|FAILED|replay with' "$log" | head -40 | sed 's/^/  /'
 done
 
+# The live fault scripts, one after the other (each runs its own emulator and operators), at full duration.
+fault_rows=()
+if [ "$faults" = 1 ]; then
+  for script in "$root"/tests/reliability/fault_*.sh; do
+    name=$(basename "$script" .sh)
+    log="$logs/$name.log"
+    start=$(date +%s)
+    result=passed
+    FLOTILLA_SOAK=1 FLOTILLA_BINARY="$build/flotilla" FLOTILLA_SOURCE_DIR="$root" bash "$script" >"$log" 2>&1 ||
+      { result=FAILED; status=1; }
+    seconds=$(($(date +%s) - start))
+    echo "$name: $result (${seconds}s)"
+    summary=$(sed -n 's/^fault report: //p' "$log" | tail -1)
+    [ "$result" = passed ] || { summary="see $log"; grep -E 'FAILED|logs kept' "$log" | head -5 | sed 's/^/  /'; }
+    # A table cell: no pipes, no newlines.
+    fault_rows+=("| $name | ${summary//|//} | $result (${seconds} s) |")
+  done
+fi
+
 if [ -n "$report" ]; then
   {
     commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')
@@ -59,6 +83,14 @@ if [ -n "$report" ]; then
     echo "| binary | fuzzer | cases and outcome | result |"
     echo "|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
+    if [ ${#fault_rows[@]} -gt 0 ]; then
+      echo
+      echo "Live faults (tests/reliability/fault_*.sh, FLOTILLA_SOAK=1):"
+      echo
+      echo "| script | what was tried and measured | result |"
+      echo "|---|---|---|"
+      printf '%s\n' "${fault_rows[@]}"
+    fi
   } >"$report"
   echo "== report written to $report"
 fi

@@ -126,6 +126,7 @@ demo_breaker() {
   say "the next 10 requests (breaker open for $bad):"
   echo "$after" | sed 's/^/    /'
   echo "$after" | grep -q "$bad" && fail "requests still reach $bad after its breaker should have opened"
+  demo_plugin_shows_open_circuit "$bad"
 
   say "now $good fails too: with every endpoint open, the fallback answers at once"
   demo_echo_control "${ips[1]}" "$port" '{"failureRate":1}'
@@ -141,6 +142,19 @@ demo_breaker() {
   demo_kubectl -n shop get events --field-selector involvedObject.kind=Route \
     -o custom-columns=REASON:.reason,OBJECT:.involvedObject.name,MESSAGE:.message | grep -E 'REASON|Circuit' |
     sed 's/^/    /'
+}
+
+# demo_plugin_shows_open_circuit POD: `kubectl flotilla status` (the same binary, named kubectl-flotilla on the
+# PATH, is a kubectl plugin) draws the payments route down to POD's endpoint with its circuit open.
+demo_plugin_shows_open_circuit() {
+  mkdir -p "$work/bin"
+  ln -sf "$binary" "$work/bin/kubectl-flotilla"
+  local open_line="$1  .*circuit open"
+  progress 30 "kubectl flotilla status shows the open circuit" \
+    bash -c "PATH='$work/bin':\$PATH kubectl flotilla status -n shop | grep -q '$open_line'"
+  say "kubectl flotilla status -n shop (the kubectl plugin; the payments route):"
+  PATH="$work/bin:$PATH" kubectl flotilla status -n shop |
+    awk '/Route shop\/payments/ {on = 1; print "    " $0; next} /Route / {on = 0} on {print "    " $0}'
 }
 
 demo_autoscaling() {

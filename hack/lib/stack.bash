@@ -74,13 +74,15 @@ stack_start_apiserver() {
 }
 
 stack_start_operator() {
+  # STACK_OPERATOR_NAME names the process (default operator): a second replica runs as another name.
+  local name=${STACK_OPERATOR_NAME:-operator}
   STACK_OPERATOR_METRICS=127.0.0.1:$(stack_free_port)
   STACK_OPERATOR_HEALTH=127.0.0.1:$(stack_free_port)
-  stack_spawn operator "$binary" operator --kubeconfig "$KUBECONFIG" \
+  stack_spawn "$name" "$binary" operator --kubeconfig "$KUBECONFIG" \
     --metrics-bind-address "$STACK_OPERATOR_METRICS" --health-probe-bind-address "$STACK_OPERATOR_HEALTH" "$@"
   if ! stack_wait 60 curl -fsS "http://$STACK_OPERATOR_HEALTH/healthz"; then
-    echo "stack: flotilla operator did not become healthy; its log ($work/operator.err):" >&2
-    tail -20 "$work/operator.err" >&2
+    echo "stack: flotilla operator did not become healthy; its log ($work/$name.err):" >&2
+    tail -20 "$work/$name.err" >&2
     return 1
   fi
 }

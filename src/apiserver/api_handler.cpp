@@ -115,9 +115,10 @@ void ApiHandler::handle(HttpRequest& request, Responder& responder) {
   RecordingResponder recording(responder, requestLog_, std::move(record));
 
   if (!identity) return recording.send(errorResponse(errors::unauthorized()));
-  auto delay = faults_.takeLatency(info);
+  const std::string userAgent = request.header("User-Agent");
+  auto delay = faults_.takeLatency(info, userAgent);
   if (delay.count() > 0) std::this_thread::sleep_for(delay);
-  if (auto error = faults_.takeError(info)) return recording.send(errorResponse(*error));
+  if (auto error = faults_.takeError(info, userAgent)) return recording.send(errorResponse(*error));
   route(request, info, recording);
 }
 

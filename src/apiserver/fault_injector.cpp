@@ -4,9 +4,10 @@ namespace flotilla::apiserver {
 
 using nlohmann::json;
 
-bool FaultMatch::matches(const RequestInfo& info) const {
+bool FaultMatch::matches(const RequestInfo& info, std::string_view requestUserAgent) const {
   return (verb.empty() || verb == info.verb) && (resource.empty() || resource == info.resource) &&
-         (namespace_.empty() || namespace_ == info.namespace_) && (name.empty() || name == info.name);
+         (namespace_.empty() || namespace_ == info.namespace_) && (name.empty() || name == info.name) &&
+         (userAgent.empty() || requestUserAgent.find(userAgent) != std::string_view::npos);
 }
 
 json FaultMatch::toJson() const {
@@ -15,6 +16,7 @@ json FaultMatch::toJson() const {
   if (!resource.empty()) out["resource"] = resource;
   if (!namespace_.empty()) out["namespace"] = namespace_;
   if (!name.empty()) out["name"] = name;
+  if (!userAgent.empty()) out["userAgent"] = userAgent;
   return out;
 }
 
@@ -24,6 +26,7 @@ FaultMatch FaultMatch::fromJson(const json& spec) {
   match.resource = spec.value("resource", "");
   match.namespace_ = spec.value("namespace", "");
   match.name = spec.value("name", "");
+  match.userAgent = spec.value("userAgent", "");
   return match;
 }
 
@@ -43,7 +46,7 @@ ApiError errorForFault(const ErrorFault& fault) {
       break;
     default:
       error.code = fault.code;
-      error.reason = fault.code == 504 ? "Timeout" : "InternalError";
+      error.reason = fault.code == 409 ? "Conflict" : fault.code == 504 ? "Timeout" : "InternalError";
       error.message = fault.message.empty() ? "injected fault" : fault.message;
   }
   return error;
@@ -65,10 +68,10 @@ void FaultInjector::reset() {
   latencies_.clear();
 }
 
-std::optional<ApiError> FaultInjector::takeError(const RequestInfo& info) {
+std::optional<ApiError> FaultInjector::takeError(const RequestInfo& info, std::string_view userAgent) {
   std::lock_guard lock(mutex_);
   for (auto it = errors_.begin(); it != errors_.end(); ++it) {
-    if (!it->match.matches(info)) continue;
+    if (!it->match.matches(info, userAgent)) continue;
     ApiError error = errorForFault(*it);
     if (it->remaining > 0 && --it->remaining == 0) errors_.erase(it);
     return error;
@@ -76,11 +79,11 @@ std::optional<ApiError> FaultInjector::takeError(const RequestInfo& info) {
   return std::nullopt;
 }
 
-std::chrono::milliseconds FaultInjector::takeLatency(const RequestInfo& info) {
+std::chrono::milliseconds FaultInjector::takeLatency(const RequestInfo& info, std::string_view userAgent) {
   std::lock_guard lock(mutex_);
   std::chrono::milliseconds total{0};
   for (auto it = latencies_.begin(); it != latencies_.end();) {
-    if (!it->match.matches(info)) {
+    if (!it->match.matches(info, userAgent)) {
       ++it;
       continue;
     }

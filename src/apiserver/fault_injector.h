@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,8 +25,10 @@ struct FaultMatch {
   std::string resource;  // plural
   std::string namespace_;
   std::string name;
+  // A substring of the User-Agent header, so a fault can hit one client (e.g. "(operator)") and spare kubectl.
+  std::string userAgent = {};
 
-  bool matches(const RequestInfo& info) const;
+  bool matches(const RequestInfo& info, std::string_view requestUserAgent = {}) const;
   nlohmann::json toJson() const;
   static FaultMatch fromJson(const nlohmann::json& spec);
 };
@@ -51,13 +54,14 @@ class FaultInjector {
   void reset();
 
   // Consumes one use of the first matching error fault.
-  std::optional<ApiError> takeError(const RequestInfo& info);
+  std::optional<ApiError> takeError(const RequestInfo& info, std::string_view userAgent = {});
   // Sum of matching latencies (consuming counted ones).
-  std::chrono::milliseconds takeLatency(const RequestInfo& info);
+  std::chrono::milliseconds takeLatency(const RequestInfo& info, std::string_view userAgent = {});
 
   nlohmann::json toJson() const;
   // {"errors":[{code,count,retryAfterSeconds,verb,resource,namespace,name,message}], "latency":[{ms,count,...}],
-  //  "reset":true}; closeWatches / compactHistory are handled by the caller.
+  //  "reset":true} (each match may also name a "userAgent" substring); closeWatches / compactHistory are handled by the
+  //  caller.
   Status applyJson(const nlohmann::json& spec);
 
  private:

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/allocator_tuning.h"
 #include "cli/api_connection.h"
 #include "cli/commands.h"
 #include "cli/flag_parser.h"
@@ -14,6 +15,7 @@
 #include "observability/logging.h"
 #include "observability/metrics.h"
 #include "runtime/kube_adapters.h"
+#include "runtime/leader_election.h"
 #include "runtime/manager.h"
 #include "runtime/shutdown_signal.h"
 
@@ -105,12 +107,17 @@ int runOperator(int argc, char** argv) {
   // Signals first: no thread started below may receive SIGTERM in its place; a client hanging up never kills us.
   std::signal(SIGPIPE, SIG_IGN);
   runtime::ShutdownSignal shutdown;
+  const AllocatorTuning allocator;  // before any other thread starts
 
   observability::configureLogging(
       {*observability::parseLogFormat(flags.logFormat), *observability::parseLogLevel(flags.logLevel), nullptr});
   observability::Logger log("operator");
 
+  // The Lease identity also ends the user agent ("flotilla/0.1.0 (operator) <identity>"): two replicas share the
+  // credentials and the field manager, and the API server's request log must still tell which one wrote.
+  const std::string identity = runtime::defaultLeaderIdentity();
   kube::ClientOptions clientOptions;
+  clientOptions.userAgent = kube::defaultUserAgent("operator") + " " + identity;
   clientOptions.qps = flags.kubeApiQps;
   clientOptions.burst = flags.kubeApiBurst;
   auto client = connectToApiServer(flags.kubeconfig, flags.context, clientOptions, log);
@@ -123,6 +130,7 @@ int runOperator(int argc, char** argv) {
   managerOptions.namespace_ = flags.namespace_;
   managerOptions.leaderElection = flags.leaderElect;
   managerOptions.leaderElectionNamespace = flags.leaderElectionNamespace;
+  managerOptions.identity = identity;
   runtime::Manager manager(std::make_shared<runtime::KubeClusterAccess>(client), managerOptions, registry);
 
   controllers::ControllerContext context{manager, client, flags.namespace_, flags.workers, flags.gatewayImage};

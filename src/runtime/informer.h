@@ -55,6 +55,8 @@ class Informer : private ReflectorSink {
 
   // True once the first complete list has been delivered to the cache and the handlers.
   bool hasSynced() const { return synced_.load(); }
+  // The reflector's last LIST or WATCH reached the API server (see Reflector::connected).
+  bool connected() const { return reflector_.connected(); }
   // Waits until synced, `timeout` passes on the clock, or `stop` is requested. Returns hasSynced().
   bool waitForSync(Duration timeout, std::stop_token stop = {}) const;
 

@@ -22,6 +22,15 @@ Manager::Manager(std::shared_ptr<ClusterAccess> cluster, ManagerOptions options,
     }
     return std::nullopt;
   });
+  // Not ready while the API server cannot be reached: the caches are kept and the controllers keep running on
+  // them, but nothing they decide can be written (found by tests/reliability/fault_apiserver_down.sh).
+  health_.addReadinessCheck("api-server", [this]() -> std::optional<std::string> {
+    std::lock_guard lock(mutex_);
+    for (const auto& [name, informer] : informers_) {
+      if (informer->hasSynced() && !informer->connected()) return "no connection to the API server (" + name + ")";
+    }
+    return std::nullopt;
+  });
   health_.addReadinessCheck("controllers", [this]() -> std::optional<std::string> {
     std::lock_guard lock(mutex_);
     if (!fatal_.empty()) return fatal_;

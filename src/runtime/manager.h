@@ -3,7 +3,7 @@
 //  - shared informers, one per resource type, started for every replica (a standby keeps warm caches);
 //  - controllers, run only while this replica leads (Lease leader election), started once their caches synced;
 //  - the event recorder, the Prometheus registry on --metrics-bind-address (/metrics) and the probes on
-//    --health-probe-bind-address (/healthz; /readyz = informers synced + leader election running);
+//    --health-probe-bind-address (/healthz; /readyz = informers synced and connected + leader election running);
 //  - graceful shutdown: when `stop` fires (SIGTERM/SIGINT via ShutdownSignal) intake stops, in-flight reconciles
 //    get gracefulShutdownTimeout (30 s) to finish, the lease is released so a standby takes over at once, and
 //    run() returns 0.

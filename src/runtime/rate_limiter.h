@@ -62,7 +62,11 @@ class MaxOfRateLimiter final : public RateLimiter {
   std::vector<std::unique_ptr<RateLimiter>> limiters_;
 };
 
-// client-go's DefaultControllerRateLimiter: max(per-item 5 ms → 1000 s, bucket 10 qps / 100 burst).
+// The longest a controller waits before retrying a failing object (defaultControllerRateLimiter's per-item cap).
+inline constexpr Duration kControllerMaxBackoff = std::chrono::seconds(30);
+
+// client-go's DefaultControllerRateLimiter with a lower per-item cap: max(per-item 5 ms → 30 s (client-go: 1000 s),
+// bucket 10 qps / 100 burst).
 std::unique_ptr<RateLimiter> defaultControllerRateLimiter(const Clock& clock = realClock());
 
 }  // namespace flotilla::runtime

@@ -49,11 +49,13 @@ void Reflector::run(std::stop_token stop) {
       auto listed = listAll(stop);
       if (!listed.ok()) {
         if (stop.stop_requested()) break;
+        connected_ = false;
         log_.warn("list failed", {{"error", listed.error().toString()}});
         waitAfter(listed.error(), stop);
         continue;
       }
       ++lists_;
+      connected_ = true;
       const std::string resourceVersion = listed->resourceVersion;
       sink_.replace(std::move(listed->items), resourceVersion);
       setLastSyncResourceVersion(resourceVersion);
@@ -72,6 +74,7 @@ void Reflector::run(std::stop_token stop) {
         break;
       case WatchOutcome::Failed:
         if (stop.stop_requested()) return;
+        connected_ = false;
         log_.warn("watch failed", {{"error", failure.toString()}});
         waitAfter(failure, stop);
         break;
@@ -123,6 +126,7 @@ Reflector::WatchOutcome Reflector::watchOnce(std::stop_token stop, kube::Error& 
     return WatchOutcome::Failed;
   }
   ++watches_;
+  connected_ = true;
 
   int received = 0;
   while (true) {

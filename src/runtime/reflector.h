@@ -54,6 +54,9 @@ class Reflector {
   // Counters for tests and diagnostics.
   int listsCompleted() const { return lists_.load(); }
   int watchesStarted() const { return watches_.load(); }
+  // Whether the last LIST or WATCH reached the API server (false from the first failure until one succeeds again):
+  // what /readyz reports while the cache is kept through an outage.
+  bool connected() const { return connected_.load(); }
 
  private:
   enum class WatchOutcome { Stopped, Rewatch, Relist, Failed };
@@ -76,6 +79,7 @@ class Reflector {
   std::string lastSyncResourceVersion_;
   std::atomic<int> lists_{0};
   std::atomic<int> watches_{0};
+  std::atomic<bool> connected_{false};
 };
 
 // 410 Gone, an expired continue token, or a "too old resource version" message: the client must relist.

@@ -47,6 +47,18 @@ TEST_F(FaultsTest, ServerErrorsByCodeAndNamespace) {
   EXPECT_EQ(client_.get("/version").status, 200);
 }
 
+TEST_F(FaultsTest, UserAgentSubstringPicksTheClient) {
+  // The live fault suite hits the operator ("... (operator) ...") and spares kubectl this way.
+  postFaults({{"errors", json::array({{{"code", 409}, {"count", 1}, {"userAgent", "(operator)"}}})}});
+  EXPECT_EQ(client_.get(cms_).status, 200) << "this client's user agent is flotilla-tests/1.0";
+  postFaults(
+      {{"reset", true}, {"errors", json::array({{{"code", 409}, {"count", 1}, {"userAgent", "flotilla-tests/"}}})}});
+  auto conflict = client_.get(cms_);
+  EXPECT_EQ(conflict.status, 409);
+  EXPECT_EQ(conflict.json()["reason"], "Conflict");
+  EXPECT_EQ(client_.get(cms_).status, 200);
+}
+
 TEST_F(FaultsTest, LatencyDelaysMatchingRequests) {
   postFaults({{"latency", {{"ms", 300}, {"count", 1}, {"resource", "configmaps"}}}});
   auto start = std::chrono::steady_clock::now();

@@ -188,6 +188,23 @@ TEST(Manager, WithoutLeaderElectionControllersRunAtOnce) {
   EXPECT_EQ(running.stopAndWait(), 0);
 }
 
+TEST(Manager, NotReadyWhileTheApiServerIsUnreachableAndTheCacheIsKept) {
+  auto cluster = std::make_shared<FakeCluster>();
+  cluster->server(kMicroservices)->create("shop", "users");
+  ManagerOptions options = fastOptions("solo");
+  options.leaderElection = false;
+  RunningManager running(cluster, options);
+  ASSERT_TRUE(eventually([&] { return running.manager.ready(); }));
+
+  // The connection goes: the open watch breaks and the next two attempts fail (the reflector backs off 0.8 s, 1.6 s).
+  cluster->server(kMicroservices)->failNextWatches(2, kube::transportError("connection refused"));
+  cluster->server(kMicroservices)->dropWatches();
+  ASSERT_TRUE(eventually([&] { return !running.manager.ready(); }));
+  EXPECT_EQ(running.manager.informer(kMicroservices).cache().list().size(), 1u) << "the cache outlives the outage";
+  ASSERT_TRUE(eventually([&] { return running.manager.ready(); }, 10s)) << "ready again once a watch succeeds";
+  EXPECT_EQ(running.stopAndWait(), 0);
+}
+
 TEST(Manager, SigtermShutsDownGracefullyAndReleasesTheLease) {
   auto cluster = std::make_shared<FakeCluster>();
   cluster->server(kMicroservices)->create("shop", "users");

@@ -76,5 +76,17 @@ TEST(DefaultControllerRateLimiter, IsTheMaxOfPerItemAndOverall) {
   EXPECT_EQ(limiter->numRequeues("a"), 0);
 }
 
+TEST(DefaultControllerRateLimiter, CapsAnItemsBackoffAtThirtySeconds) {
+  FakeClock clock;
+  auto limiter = defaultControllerRateLimiter(clock);
+  Duration last{};
+  for (int i = 0; i < 40; ++i) {
+    last = limiter->when("failing");
+    clock.advance(last);  // the retry happens, and fails again; the shared bucket refills meanwhile
+  }
+  EXPECT_EQ(last, seconds(30));
+  EXPECT_EQ(kControllerMaxBackoff, seconds(30));
+}
+
 }  // namespace
 }  // namespace flotilla::runtime
