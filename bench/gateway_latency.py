@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 
 
 def log(message):
@@ -129,6 +130,53 @@ class Prober:
         self.thread.join()
 
 
+class ValueWatch:
+    """`kubectl get KIND NAME --watch -o jsonpath=PATH`: the time each new value was first seen."""
+
+    def __init__(self, namespace, kind, name, jsonpath):
+        self.seen = []  # (monotonic time, value), in order
+        self.lock = threading.Lock()
+        self.proc = subprocess.Popen(
+            ["kubectl", "-n", namespace, "get", kind, name, "--watch", "-o", "jsonpath=" + jsonpath + "{\"\\n\"}"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in iter(self.proc.stdout.readline, ""):
+            now = time.monotonic()
+            value = line.strip()
+            with self.lock:
+                if not self.seen or self.seen[-1][1] != value:
+                    self.seen.append((now, value))
+
+    def first_after(self, since, value=None):
+        """(time, value) of the first change after `since` (to `value`, when given)."""
+        with self.lock:
+            for at, seen in self.seen:
+                if at >= since and (value is None or seen == value):
+                    return at, seen
+        return None, None
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def agent_load_seconds(agent):
+    """(sum, count) of the agent's flotilla_gateway_reload_duration_seconds histogram: how long its config loads
+    took (applying endpoints, haproxy -c, the master CLI reload until the new worker serves)."""
+    if not agent:
+        return None
+    text = urllib.request.urlopen("http://%s/metrics" % agent, timeout=5).read().decode()
+    values = {}
+    for line in text.splitlines():
+        for name in ("flotilla_gateway_reload_duration_seconds_sum", "flotilla_gateway_reload_duration_seconds_count"):
+            if line.startswith(name):
+                values[name] = float(line.rsplit(" ", 1)[1])
+    return (values.get("flotilla_gateway_reload_duration_seconds_sum"),
+            values.get("flotilla_gateway_reload_duration_seconds_count"))
+
+
 def pods_of(namespace, microservice):
     out = kubectl("-n", namespace, "get", "pods", "-l", "app.kubernetes.io/name=" + microservice, "-o", "json")
     return {p["metadata"]["name"] for p in json.loads(out)["items"] if not p["metadata"].get("deletionTimestamp")}
@@ -182,9 +230,24 @@ spec:
 
 
 def route_trials(args):
+    """Also splits each trial at two points seen by watches: the operator writing the new config into the ConfigMap
+    (its config-hash annotation), and the gateway pod reporting that hash loaded (agent: haproxy -c + reload)."""
     host, port = args.gateway.rsplit(":", 1)
     from_apply, from_write = [], []
+    phases = {"write_to_configmap": [], "configmap_to_reported_loaded": [], "configmap_to_answer": [],
+              "agent_load": []}
+    gateway_pod = kubectl("-n", args.namespace, "get", "pods", "-l", "flotilla.io/gateway=edge", "-o",
+                          "jsonpath={.items[0].metadata.name}")
+    config_watch = ValueWatch(args.namespace, "configmap", "edge-config",
+                              "{.metadata.annotations.flotilla\\.io/config-hash}")
+    loaded_watch = ValueWatch(args.namespace, "pod", gateway_pod,
+                              "{.metadata.annotations.flotilla\\.io/loaded-config-hash}")
+    time.sleep(1)  # both watches have listed
     for trial in range(args.trials):
+        # Each trial is one isolated change: the operator's client-side rate limit (--kube-api-qps 20, burst 30)
+        # refills between trials. Back to back, the status and Event writes of the previous trials use up the
+        # budget and the next ConfigMap write queues behind them (measured: +160 ms at the median).
+        time.sleep(args.pause)
         name = "latency-%d-%d" % (os.getpid(), trial)
         path = "/bench/" + name
         answered = {}
@@ -207,6 +270,7 @@ def route_trials(args):
                     conn = None
                     time.sleep(0.005)
 
+        loads_before = agent_load_seconds(args.agent)
         poller = threading.Thread(target=poll, daemon=True)
         poller.start()
         start = time.monotonic()
@@ -217,9 +281,30 @@ def route_trials(args):
             raise RuntimeError("Route %s never answered" % name)
         from_apply.append(answered["at"] - start)
         from_write.append(answered["at"] - written)
-        log("   route trial %d: answering %.0f ms after kubectl apply started (%.0f ms after it returned)" % (
-            trial + 1, from_apply[-1] * 1000, from_write[-1] * 1000))
-    return from_apply, from_write
+        # The watches may lag the answer by a few ms: wait a little for them before splitting the trial.
+        wait_for(lambda: config_watch.first_after(start)[0] is not None, 5, "the ConfigMap watch")
+        configmap_at, new_hash = config_watch.first_after(start)
+        loaded_at = None
+        if configmap_at is not None:
+            phases["write_to_configmap"].append(configmap_at - written)
+            phases["configmap_to_answer"].append(answered["at"] - configmap_at)
+            try:
+                wait_for(lambda: loaded_watch.first_after(configmap_at, new_hash)[0] is not None, 10, "the pod report")
+                loaded_at, _ = loaded_watch.first_after(configmap_at, new_hash)
+                phases["configmap_to_reported_loaded"].append(loaded_at - configmap_at)
+            except RuntimeError:
+                pass
+        loads_after = agent_load_seconds(args.agent)
+        if loads_before and loads_after and loads_after[1] == loads_before[1] + 1:
+            phases["agent_load"].append(loads_after[0] - loads_before[0])
+        log("   route trial %d: answering %.0f ms after kubectl apply started (%.0f ms after it returned; "
+            "ConfigMap written %s ms after it returned, reported loaded %s ms after that)" % (
+                trial + 1, from_apply[-1] * 1000, from_write[-1] * 1000,
+                "%.0f" % ((configmap_at - written) * 1000) if configmap_at else "?",
+                "%.0f" % ((loaded_at - configmap_at) * 1000) if loaded_at else "?"))
+    config_watch.stop()
+    loaded_watch.stop()
+    return from_apply, from_write, phases
 
 
 def main():
@@ -228,11 +313,13 @@ def main():
     parser.add_argument("--gateway", required=True)
     parser.add_argument("--microservice", required=True)
     parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--pause", type=float, default=1.5, help="seconds between Route trials")
+    parser.add_argument("--agent", default="", help="IP:PORT of the gateway agent's /metrics (load durations)")
     args = parser.parse_args()
     log("== endpoint change → first request served by the new endpoint (%d trials)" % args.trials)
     endpoints = endpoint_trials(args)
     log("== Route apply → route answering (%d trials)" % args.trials)
-    from_apply, from_write = route_trials(args)
+    from_apply, from_write, phases = route_trials(args)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
     json.dump({
         "benchmark": "gateway_latency",
@@ -240,6 +327,8 @@ def main():
         "endpoint_change_to_first_request": summary(endpoints),
         "route_apply_to_answer": summary(from_apply),
         "route_api_write_to_answer": summary(from_write),
+        # Where a Route change's time goes, from watches (resolution: a few ms of watch delivery each).
+        "route_phases": {name: summary(values) for name, values in phases.items()},
         "targets_ms": {"endpoint_change_p99": 100, "route_change_p99": 500},
     }, sys.stdout, indent=2)
     print()

@@ -6,11 +6,17 @@
 # (kubectl apply → first 200 on the new path). Prints the JSON result on stdout (p50/p99/min/max and every value in
 # ms); progress on stderr. Everything it started is stopped by pid on exit.
 #
-# Usage: bench/gateway_latency.sh [TRIALS]     (default 20; FLOTILLA_BINARY picks the binary, default build/flotilla)
+# Usage: bench/gateway_latency.sh [--quick | TRIALS]   (default 20 trials, --quick 5, as hack/bench.sh --quick passes;
+#        FLOTILLA_BINARY picks the binary, default build/flotilla; FLOTILLA_BENCH_LOGS=DIR keeps the logs,
+#        FLOTILLA_OPERATOR_FLAGS adds operator flags)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 binary=${FLOTILLA_BINARY:-$root/build/flotilla}
-trials=${1:-20}
+case "${1:-}" in
+  --quick) trials=5 ;;
+  "") trials=20 ;;
+  *) trials=$1 ;;
+esac
 for tool in kubectl python3 curl haproxy; do
   command -v "$tool" >/dev/null || { echo "gateway_latency: $tool is not installed" >&2; exit 1; }
 done
@@ -18,7 +24,16 @@ done
 
 work=$(mktemp -d -t flotilla-gateway-latency-XXXXXX)
 source "$root/hack/lib/stack.bash"
-trap 'stack_stop; rm -rf "$work"' EXIT
+# FLOTILLA_BENCH_LOGS=DIR keeps the operator's and the gateway pod's logs there (timestamps for a breakdown).
+keep_logs() {
+  [ -n "${FLOTILLA_BENCH_LOGS:-}" ] || return 0
+  mkdir -p "$FLOTILLA_BENCH_LOGS"
+  cp "$work"/*.err "$FLOTILLA_BENCH_LOGS/" 2>/dev/null
+  local pod
+  pod=$(kubectl -n "$ns" get pods -l flotilla.io/gateway=edge -o 'jsonpath={.items[0].metadata.name}' 2>/dev/null)
+  [ -n "$pod" ] && kubectl -n "$ns" logs "$pod" >"$FLOTILLA_BENCH_LOGS/gateway.log" 2>&1
+}
+trap 'keep_logs; stack_stop; rm -rf "$work"' EXIT
 fail() {
   echo "gateway_latency: $*" >&2
   exit 1
@@ -29,7 +44,9 @@ range=$(python3 -c 'import random; print("127.%d.%d.2" % (random.randint(1, 250)
 stack_start_apiserver --simulate-workloads --run-pods --pod-addresses-from "$range" || fail "the API emulator did not start"
 kubectl apply -f "$root/crds/" >"$work/setup.log" 2>&1 || fail "kubectl apply crds/"
 kubectl wait --for=condition=Established crd --all --timeout=30s >>"$work/setup.log" 2>&1 || fail "CRDs not established"
-stack_start_operator --leader-elect=false || fail "the operator did not start"
+# FLOTILLA_OPERATOR_FLAGS: extra operator flags (e.g. --kube-api-qps=100) for experiments.
+# shellcheck disable=SC2086 # a list of flags
+stack_start_operator --leader-elect=false ${FLOTILLA_OPERATOR_FLAGS:-} || fail "the operator did not start"
 
 cat <<YAML | kubectl apply -f - >>"$work/setup.log" 2>&1 || fail "applying the bench objects"
 apiVersion: v1
@@ -67,4 +84,7 @@ ip=$(kubectl -n $ns get pods -l flotilla.io/gateway=edge -o 'jsonpath={.items[0]
 port=$(kubectl -n $ns get pods -l flotilla.io/gateway=edge -o 'jsonpath={.items[0].spec.containers[0].ports[?(@.name=="http")].containerPort}')
 stack_wait 60 curl -sf "http://$ip:$port/bench/endpoints" || fail "the probe Route does not answer at $ip:$port"
 
-python3 "$root/bench/gateway_latency.py" --namespace $ns --gateway "$ip:$port" --microservice bench --trials "$trials"
+agent_port=$(kubectl -n $ns get pods -l flotilla.io/gateway=edge -o 'jsonpath={.items[0].spec.containers[0].ports[?(@.name=="agent")].containerPort}')
+
+python3 "$root/bench/gateway_latency.py" --namespace $ns --gateway "$ip:$port" --microservice bench --trials "$trials" \
+  --agent "$ip:$agent_port"

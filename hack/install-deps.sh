@@ -12,6 +12,8 @@ packages=(
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev libpcre2-dev
   # real peers used by tests, the demo and the benchmarks
   haproxy prometheus wrk apache2-utils curl openssl python3 python3-yaml procps gnuplot-nox
+  # profiling the operator under bench/operator_scale.sh (docs/performance.md)
+  linux-perf
   # helm comes from an npm package (hack/get-helm.sh)
   unzip
 )

@@ -141,6 +141,7 @@ EchoResponse EchoBehaviour::answer(const EchoRequest& request, const std::functi
   }
   if (path == "/control") return control(request);
 
+  requests_.fetch_add(1);
   EchoResponse response;
   if (path == "/fail") {
     int status = 500;
@@ -188,7 +189,11 @@ EchoResponse EchoBehaviour::echo(const EchoRequest& request, const std::string& 
 }
 
 EchoResponse EchoBehaviour::control(const EchoRequest& request) {
-  if (request.method == "GET") return EchoResponse{200, settings().toJson(), std::chrono::milliseconds(0)};
+  if (request.method == "GET") {
+    json state = settings().toJson();
+    state["requests"] = requests();
+    return EchoResponse{200, std::move(state), std::chrono::milliseconds(0)};
+  }
   if (request.method != "POST" && request.method != "PUT") return errorResponse(405, "use GET or POST");
   json patch = json::parse(request.body, nullptr, false);
   if (patch.is_discarded()) return errorResponse(400, "control body is not valid JSON");

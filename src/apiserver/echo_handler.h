@@ -4,6 +4,7 @@
 // pod served it, echoes what arrived (path, headers), and can be told to fail or slow down — per request (/fail,
 // /slow) or for a while (env at start, POST /control at run time) — which is what breaker and timeout tests need.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -59,6 +60,10 @@ class EchoBehaviour {
   EchoSettings settings() const;
   void setSettings(const EchoSettings& settings);
 
+  // Requests answered other than /healthz and /control (failed ones included): how benchmarks see, from the
+  // backend's side, how many requests the gateway sent to this endpoint. GET /control reports it as "requests".
+  std::uint64_t requests() const { return requests_.load(); }
+
   // `uniform01` returns a number in [0, 1) and decides whether a failure is injected; injectable for tests.
   EchoResponse answer(const EchoRequest& request, const std::function<double()>& uniform01);
   EchoResponse answer(const EchoRequest& request);
@@ -71,6 +76,7 @@ class EchoBehaviour {
   const std::string pod_;
   mutable std::mutex mutex_;
   EchoSettings settings_;
+  std::atomic<std::uint64_t> requests_{0};
 };
 
 }  // namespace flotilla::apiserver

@@ -2,10 +2,11 @@
 // which object. The reconciles themselves are gateway_controller.cpp, route_controller.cpp and
 // breaker_policy_controller.cpp.
 //
-// Re-rendering is debounced: a change of a Route, BreakerPolicy, Microservice or Namespace schedules its Gateways
-// kRenderDebounce later, and further changes within that window join the same reconcile (the delaying queue keeps
-// the earliest deadline), so `kubectl apply -f` of many Routes renders and writes the ConfigMap about once.
-// Changes of the Gateway itself, of its own objects and of its pods are handled at once.
+// Re-rendering is debounced only under bursts (render_debounce.h): a change of a Route, BreakerPolicy, Microservice
+// or Namespace renders its Gateways at once when nothing else changed for them within kRenderDebounce; changes
+// closer together wait kRenderDebounce and join the same reconcile (the delaying queue keeps the earliest deadline),
+// so `kubectl apply -f` of many Routes renders and writes the ConfigMap about once per window. Changes of the
+// Gateway itself, of its own objects and of its pods are handled at once.
 #include <chrono>
 #include <memory>
 
@@ -16,6 +17,7 @@
 #include "controllers/gateway_dependencies.h"
 #include "controllers/gateway_indexes.h"
 #include "controllers/managed_objects_metric.h"
+#include "controllers/render_debounce.h"
 #include "controllers/route_controller.h"
 #include "kube/well_known_resources.h"
 #include "render/circuit_report.h"
@@ -29,14 +31,17 @@ constexpr auto kRenderDebounce = std::chrono::milliseconds(200);
 
 using KeysOf = std::function<Keys(const nlohmann::json&)>;
 
-// A mapped watch that schedules the mapped keys after kRenderDebounce instead of at once. (The controller's own
-// mapped enqueue gets nothing back: the map function has already scheduled the keys.)
-void watchDebounced(runtime::Controller& controller, runtime::Informer& informer, KeysOf keys,
-                    runtime::Predicate predicate = {}) {
+// A mapped watch that schedules the mapped keys after the delay `debounce` decides (at once when idle) instead of
+// always at once. (The controller's own mapped enqueue gets nothing back: the map function has already scheduled
+// the keys.)
+void watchDebounced(runtime::Controller& controller, const std::shared_ptr<RenderDebounce>& debounce,
+                    runtime::Informer& informer, KeysOf keys, runtime::Predicate predicate = {}) {
   controller.watchMapped(
       informer,
-      [&controller, keys = std::move(keys)](const nlohmann::json& object) {
-        for (const auto& request : toRequests(keys(object))) controller.enqueueAfter(request, kRenderDebounce);
+      [&controller, debounce, keys = std::move(keys)](const nlohmann::json& object) {
+        for (const auto& request : toRequests(keys(object))) {
+          controller.enqueueAfter(request, debounce->delayFor(request.key()));
+        }
         return std::vector<runtime::Request>{};
       },
       std::move(predicate));
@@ -88,20 +93,21 @@ void addGatewayController(ControllerContext& context, const GatewayCaches& cache
       "gateway", [reconciler](const runtime::Request& request) { return reconciler->reconcile(request); },
       optionsFor(context));
   const auto spec = runtime::generationChanged();  // status writes do not change what is rendered
+  auto debounce = std::make_shared<RenderDebounce>(kRenderDebounce);
 
   controller.watchPrimary(*caches.gateways);
-  watchDebounced(controller, *caches.routes, gatewaysOfRoute, spec);
+  watchDebounced(controller, debounce, *caches.routes, gatewaysOfRoute, spec);
   watchDebounced(
-      controller, *caches.breakerPolicies,
+      controller, debounce, *caches.breakerPolicies,
       [caches](const nlohmann::json& policy) { return gatewaysUsingBreakerPolicy(caches, runtime::objectKey(policy)); },
       spec);
   watchDebounced(
-      controller, *caches.microservices,
+      controller, debounce, *caches.microservices,
       [caches](const nlohmann::json& ms) { return gatewaysUsingMicroservice(caches, runtime::objectKey(ms)); }, spec);
   if (caches.namespaces) {
     watchDebounced(
-        controller, *caches.namespaces, [caches](const nlohmann::json&) { return gatewaysSelectingNamespaces(caches); },
-        runtime::labelsChanged());
+        controller, debounce, *caches.namespaces,
+        [caches](const nlohmann::json&) { return gatewaysSelectingNamespaces(caches); }, runtime::labelsChanged());
   }
   controller.watchMapped(*caches.pods, mapKeys(gatewayOfLabels));
   for (runtime::Informer* owned : {caches.serviceAccounts, caches.roles, caches.roleBindings, caches.configMaps,
@@ -162,6 +168,9 @@ void addBreakerPolicyController(ControllerContext& context, const GatewayCaches&
   // attachedRoutes changes with the Routes, Microservices and Gateways around a policy: a policy is referenced from
   // its own namespace (Route rules, Microservices) or from its Gateway's (defaults).
   auto policiesAroundGateways = [caches](const Keys& gateways) {
+    // Without any BreakerPolicy there is nothing to map to; collecting the namespaces of every Route of a Gateway
+    // on each Route event would make a burst of N Routes cost O(N²) (bench/operator_scale.sh).
+    if (caches.breakerPolicies->cache().size() == 0) return Keys{};
     std::set<std::string> namespaces;
     for (const auto& gateway : gateways) namespaces.merge(namespacesAroundGateway(caches, gateway));
     return breakerPoliciesInNamespaces(caches, namespaces);

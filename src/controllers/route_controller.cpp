@@ -33,7 +33,11 @@ const nlohmann::json& statusOf(const nlohmann::json& object) {
 
 RouteReconciler::RouteReconciler(GatewayCaches caches, std::shared_ptr<kube::Client> client,
                                  runtime::EventRecorder& events, const runtime::Clock& clock)
-    : caches_(caches), client_(std::move(client)), events_(events), clock_(clock) {}
+    : caches_(caches),
+      memo_(std::make_shared<RouteVerdictMemo>(caches)),
+      client_(std::move(client)),
+      events_(events),
+      clock_(clock) {}
 
 runtime::Result RouteReconciler::reconcile(const runtime::Request& request) {
   runtime::ObjectPtr object = caches_.routes->cache().get(request.namespace_, request.name);
@@ -64,7 +68,7 @@ runtime::Result RouteReconciler::reconcile(const runtime::Request& request) {
   return runtime::Result::done();
 }
 
-void RouteReconciler::judge(const nlohmann::json& route, RouteParentInputs& inputs) const {
+void RouteReconciler::judge(const nlohmann::json& route, RouteParentInputs& inputs) {
   const auto [gatewayNamespace, gatewayName] = runtime::splitObjectKey(inputs.gatewayKey);
   runtime::ObjectPtr gatewayObject = caches_.gateways->cache().get(gatewayNamespace, gatewayName);
   if (!gatewayObject || isDeleting(*gatewayObject)) {
@@ -82,11 +86,11 @@ void RouteReconciler::judge(const nlohmann::json& route, RouteParentInputs& inpu
   }
 
   // The image does not reach haproxy.cfg, so the hash matches the Gateway controller's without --gateway-image.
-  const render::GatewayRender render = render::renderGateway(gatewayInputsFromCache(caches_, gateway.value));
+  const std::shared_ptr<const RouteVerdicts> render = memo_->verdicts(*gatewayObject, gateway.value);
   const std::string routeKey = runtime::objectKey(route);
-  auto verdict = std::find_if(render.routeVerdicts.begin(), render.routeVerdicts.end(),
+  auto verdict = std::find_if(render->verdicts.begin(), render->verdicts.end(),
                               [&](const render::RouteVerdict& v) { return v.route.str() == routeKey; });
-  if (verdict == render.routeVerdicts.end()) {
+  if (verdict == render->verdicts.end()) {
     // Only a Route the renderer did not see can get here (it could not be decoded when the caches were read).
     inputs.unresolved = {kConditionAccepted, kConditionFalse, render::reason::kInvalidSpec,
                          "the Route could not be read"};
@@ -94,7 +98,7 @@ void RouteReconciler::judge(const nlohmann::json& route, RouteParentInputs& inpu
   }
   inputs.verdict = *verdict;
   const nlohmann::json& gatewayStatus = statusOf(*gatewayObject);
-  inputs.dataPlaneLoaded = gatewayStatus.value("configHash", "") == render.configHash;
+  inputs.dataPlaneLoaded = gatewayStatus.value("configHash", "") == render->configHash;
   const nlohmann::json gatewayConditions = gatewayStatus.value("conditions", nlohmann::json::array());
   if (const auto* programmed = findCondition(gatewayConditions, kConditionProgrammed)) {
     inputs.gatewayProgrammed = Condition{kConditionProgrammed, programmed->value("status", ""),

@@ -1,6 +1,7 @@
 #pragma once
 // One Route reconcile: find the Gateway its gatewayRef names, render that Gateway from the same caches the Gateway
-// controller reads (the renderer is pure, so both reach the same verdicts and config hash), and write the Route's
+// controller reads (the renderer is pure, so both reach the same verdicts and config hash; route_verdict_memo.h keeps
+// one render per Gateway while its inputs stay the same), and write the Route's
 // status.parents[] entry (route_status.h) when it changed, with an Event for each condition whose reason changed.
 // Programmed turns True once the Gateway's status says its pods run the config hash rendered here.
 
@@ -9,6 +10,7 @@
 
 #include "controllers/gateway_caches.h"
 #include "controllers/route_status.h"
+#include "controllers/route_verdict_memo.h"
 #include "kube/client.h"
 #include "runtime/clock.h"
 #include "runtime/event_recorder.h"
@@ -25,9 +27,10 @@ class RouteReconciler {
 
  private:
   // Everything about the parent Gateway except the Route's own generation and gateway key.
-  void judge(const nlohmann::json& route, RouteParentInputs& inputs) const;
+  void judge(const nlohmann::json& route, RouteParentInputs& inputs);
 
   GatewayCaches caches_;
+  std::shared_ptr<RouteVerdictMemo> memo_;  // shared by copies of this reconciler (the controller's workers)
   std::shared_ptr<kube::Client> client_;
   runtime::EventRecorder& events_;
   const runtime::Clock& clock_;

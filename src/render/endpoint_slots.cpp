@@ -66,25 +66,28 @@ std::int32_t perServerMaxConnections(const BackendSlots& backend, std::size_t en
 
 std::string renderEndpointBlock(const BackendSlots& backend, const std::vector<Endpoint>& usable) {
   const std::int32_t slots = std::max<std::int32_t>(backend.slots, static_cast<std::int32_t>(usable.size()));
+  // Appended piece by piece: every backend of a large config goes through here.
   std::string block;
-  block += std::string(kMarker) + "Microservice " + backend.microservice.str() + " port " +
-           (backend.portName.empty() ? std::to_string(backend.targetPort) : backend.portName) + " (" +
-           std::to_string(slots) + " slots, " + std::to_string(usable.size()) +
-           " filled; the gateway agent fills the others at run time)\n";
-  block += std::string(kIndent) + "default-server " + backend.serverOptions;
+  block.append(kMarker).append("Microservice ").append(backend.microservice.namespace_).append("/");
+  block.append(backend.microservice.name).append(" port ");
+  block.append(backend.portName.empty() ? std::to_string(backend.targetPort) : backend.portName).append(" (");
+  block.append(std::to_string(slots)).append(" slots, ").append(std::to_string(usable.size()));
+  block.append(" filled; the gateway agent fills the others at run time)\n");
+  block.append(kIndent).append("default-server ").append(backend.serverOptions);
   if (const auto maxconn = perServerMaxConnections(backend, usable.size()); maxconn > 0) {
-    block += " maxconn " + std::to_string(maxconn);
+    block.append(" maxconn ").append(std::to_string(maxconn));
   }
-  block += "\n";
+  block += '\n';
   for (std::size_t i = 0; i < usable.size(); ++i) {
-    block += std::string(kIndent) + "server ep" + std::to_string(i + 1) + " " + serverAddress(usable[i]);
-    if (api::isDns1123Subdomain(usable[i].podName)) block += "  # pod " + usable[i].podName;
-    block += "\n";
+    block.append(kIndent).append("server ep").append(std::to_string(i + 1)).append(" ");
+    block.append(serverAddress(usable[i]));
+    if (api::isDns1123Subdomain(usable[i].podName)) block.append("  # pod ").append(usable[i].podName);
+    block += '\n';
   }
   const std::int32_t firstSpare = static_cast<std::int32_t>(usable.size()) + 1;
   if (firstSpare <= slots) {
-    block += std::string(kIndent) + "server-template ep " + std::to_string(firstSpare) + "-" + std::to_string(slots) +
-             " 127.0.0.1:1 disabled\n";
+    block.append(kIndent).append("server-template ep ").append(std::to_string(firstSpare)).append("-");
+    block.append(std::to_string(slots)).append(" 127.0.0.1:1 disabled\n");
   }
   return block;
 }

@@ -2,6 +2,7 @@
 
 #include "api/names.h"
 #include "render/autoscaler.h"
+#include "render/backends_json.h"
 #include "render/object_meta.h"
 
 namespace flotilla::render {
@@ -92,14 +93,12 @@ std::vector<nlohmann::json> crossNamespaceRbac(const api::Gateway& gateway,
 }
 
 nlohmann::json configMap(const api::Gateway& gateway, const HaproxyConfig& config) {
-  nlohmann::json backends = nlohmann::json::array();
-  for (const auto& backend : config.backends) backends.push_back(toJson(backend));
   nlohmann::json object =
       objectSkeleton("v1", "ConfigMap",
                      ownedMetadata(gateway, gatewayConfigMapName(gateway),
                                    {{kAnnotationConfigHash, config.hash},
                                     {kAnnotationGatewayGeneration, std::to_string(gateway.metadata.generation)}}));
-  object["data"] = {{"haproxy.cfg", config.text}, {"backends.json", backends.dump(2) + "\n"}};
+  object["data"] = {{"haproxy.cfg", config.text}, {"backends.json", backendsJsonText(config.backends)}};
   return object;
 }
 

@@ -15,31 +15,58 @@ std::string indexed(const std::string& path, std::size_t i) {
   return path + "[" + std::to_string(i) + "]";
 }
 
+// A field path ("spec.rules[0].matches[1].path.value") made into a string only when an error names it: checking
+// thousands of valid Routes must not build a path string per field. Parents live on the caller's stack.
+class FieldPath {
+ public:
+  explicit FieldPath(std::string_view root, std::optional<std::size_t> index = std::nullopt)
+      : name_(root), index_(index) {}
+  // parent + name (+ "[index]"); name starts with '.' for a field, empty for an index alone.
+  FieldPath(const FieldPath& parent, std::string_view name, std::optional<std::size_t> index = std::nullopt)
+      : parent_(&parent), name_(name), index_(index) {}
+
+  std::string str() const {
+    std::string out = parent_ ? parent_->str() : std::string();
+    out += name_;
+    if (index_) out += "[" + std::to_string(*index_) + "]";
+    return out;
+  }
+
+ private:
+  const FieldPath* parent_ = nullptr;
+  std::string_view name_;
+  std::optional<std::size_t> index_;
+};
+
 // A regex must compile alone (so it cannot close our ^(?: ... )$ wrapper early) and wrapped.
-void checkRegex(const std::string& path, const std::string& regex, bool allowSpace, FieldErrors& errors) {
+void checkRegex(const FieldPath& path, const std::string& regex, bool allowSpace, FieldErrors& errors) {
   if (auto error = pcreError(regex)) {
-    errors.push_back({path, "does not compile as a PCRE2 regular expression: " + *error});
+    errors.push_back({path.str(), "does not compile as a PCRE2 regular expression: " + *error});
   } else if (auto wrapped = pcreError("^(?:" + regex + ")$")) {
-    errors.push_back({path, "cannot be anchored as a whole-value match: " + *wrapped});
+    errors.push_back({path.str(), "cannot be anchored as a whole-value match: " + *wrapped});
   } else if (!(allowSpace ? api::isSafeHeaderRegex(regex) : api::isSafePathRegex(regex))) {
-    errors.push_back({path,
+    errors.push_back({path.str(),
                       "must be a regular expression in the syntax PCRE2 and ECMAScript share, at most 1024 "
                       "printable ASCII characters without quotes, '#', '%[' or '${'" +
                           std::string(allowSpace ? "" : " or spaces")});
   }
 }
 
-void checkPath(const std::string& path, const std::string& value, FieldErrors& errors) {
+void checkPath(const FieldPath& path, const std::string& value, FieldErrors& errors) {
   if (!api::isSafeConfigPath(value)) {
-    errors.push_back({path,
+    errors.push_back({path.str(),
                       "must start with '/' and contain only [A-Za-z0-9/._~%-] (with %XX escapes), at most 1024 "
                       "characters"});
   }
 }
 
-void checkMatch(const std::string& path, const api::RouteMatch& match, FieldErrors& errors) {
+constexpr const char* kUnsafeHeaderValue =
+    "must be printable ASCII without quotes, '\\', '#', '%[' or '${', a leading '-' or surrounding spaces";
+constexpr const char* kUnsafeHeaderName = "must be a header name made of [A-Za-z0-9_.-]";
+
+void checkMatch(const FieldPath& path, const api::RouteMatch& match, FieldErrors& errors) {
   if (match.path) {
-    const std::string valuePath = path + ".path.value";
+    const FieldPath valuePath(path, ".path.value");
     if (match.path->type == api::PathMatchType::RegularExpression) {
       checkRegex(valuePath, match.path->value, /*allowSpace=*/false, errors);
     } else {
@@ -50,104 +77,102 @@ void checkMatch(const std::string& path, const api::RouteMatch& match, FieldErro
     const auto& method = match.methods[m];
     const bool upperLetters = !method.empty() && method.size() <= 32 &&
                               std::all_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-    if (!upperLetters) errors.push_back({indexed(path + ".methods", m), "must be an upper-case HTTP method name"});
+    if (!upperLetters)
+      errors.push_back({FieldPath(path, ".methods", m).str(), "must be an upper-case HTTP method name"});
   }
   for (std::size_t h = 0; h < match.headers.size(); ++h) {
     const auto& header = match.headers[h];
-    const std::string headerPath = indexed(path + ".headers", h);
+    const FieldPath headerPath(path, ".headers", h);
     if (!api::isSafeHeaderName(header.name)) {
-      errors.push_back({headerPath + ".name", "must be a header name made of [A-Za-z0-9_.-]"});
+      errors.push_back({FieldPath(headerPath, ".name").str(), kUnsafeHeaderName});
     }
     if (header.type == api::HeaderMatchType::RegularExpression) {
-      checkRegex(headerPath + ".value", header.value, /*allowSpace=*/true, errors);
+      checkRegex(FieldPath(headerPath, ".value"), header.value, /*allowSpace=*/true, errors);
     } else if (!api::isSafeHeaderValue(header.value)) {
-      errors.push_back({headerPath + ".value",
-                        "must be printable ASCII without quotes, '\\', '#', '%[' or '${', "
-                        "a leading '-' or surrounding spaces"});
+      errors.push_back({FieldPath(headerPath, ".value").str(), kUnsafeHeaderValue});
     }
   }
 }
 
-void checkHeaderModifier(const std::string& path, const api::HeaderModifier& modifier, FieldErrors& errors) {
-  const auto checkValues = [&](const std::string& listPath, const std::vector<api::HeaderValue>& values) {
+void checkHeaderModifier(const FieldPath& path, const api::HeaderModifier& modifier, FieldErrors& errors) {
+  const auto checkValues = [&](const FieldPath& listPath, const std::vector<api::HeaderValue>& values) {
     for (std::size_t i = 0; i < values.size(); ++i) {
-      const std::string entry = indexed(listPath, i);
+      const FieldPath entry(listPath, "", i);
       if (!api::isSafeHeaderName(values[i].name)) {
-        errors.push_back({entry + ".name", "must be a header name made of [A-Za-z0-9_.-]"});
+        errors.push_back({FieldPath(entry, ".name").str(), kUnsafeHeaderName});
       }
       if (values[i].value.empty()) {
         // HAProxy drops an empty '' argument: `set-header X ''` fails the whole config.
-        errors.push_back({entry + ".value", "must not be empty"});
+        errors.push_back({FieldPath(entry, ".value").str(), "must not be empty"});
       } else if (!api::isSafeHeaderValue(values[i].value)) {
-        errors.push_back({entry + ".value",
-                          "must be printable ASCII without quotes, '\\', '#', '%[' or '${', "
-                          "a leading '-' or surrounding spaces"});
+        errors.push_back({FieldPath(entry, ".value").str(), kUnsafeHeaderValue});
       }
     }
   };
-  checkValues(path + ".set", modifier.set);
-  checkValues(path + ".add", modifier.add);
+  checkValues(FieldPath(path, ".set"), modifier.set);
+  checkValues(FieldPath(path, ".add"), modifier.add);
   for (std::size_t i = 0; i < modifier.remove.size(); ++i) {
     if (!api::isSafeHeaderName(modifier.remove[i])) {
-      errors.push_back({indexed(path + ".remove", i), "must be a header name made of [A-Za-z0-9_.-]"});
+      errors.push_back({FieldPath(path, ".remove", i).str(), kUnsafeHeaderName});
     }
   }
 }
 
-void checkRewrite(const std::string& path, const api::RouteRule& rule, FieldErrors& errors) {
+void checkRewrite(const FieldPath& path, const api::RouteRule& rule, FieldErrors& errors) {
   if (!rule.rewrite) return;
   const auto& rewrite = *rule.rewrite;
   if (rewrite.pathPrefix && rewrite.fullPath) {
-    errors.push_back({path, "set either pathPrefix or fullPath, not both"});
+    errors.push_back({path.str(), "set either pathPrefix or fullPath, not both"});
   }
-  if (rewrite.fullPath) checkPath(path + ".fullPath", *rewrite.fullPath, errors);
+  if (rewrite.fullPath) checkPath(FieldPath(path, ".fullPath"), *rewrite.fullPath, errors);
   if (rewrite.pathPrefix) {
-    checkPath(path + ".pathPrefix", *rewrite.pathPrefix, errors);
+    checkPath(FieldPath(path, ".pathPrefix"), *rewrite.pathPrefix, errors);
     // Like Gateway API's ReplacePrefixMatch: the prefix to replace must be a PathPrefix match.
     for (const auto& match : rule.matches) {
       if (match.path && match.path->type != api::PathMatchType::PathPrefix) {
-        errors.push_back({path + ".pathPrefix", "needs every match of the rule to be a PathPrefix match"});
+        errors.push_back(
+            {FieldPath(path, ".pathPrefix").str(), "needs every match of the rule to be a PathPrefix match"});
         break;
       }
     }
   }
 }
 
-void checkPositive(const std::string& path, const std::optional<api::Duration>& duration, FieldErrors& errors) {
-  if (duration && duration->nanos <= 0) errors.push_back({path, "must be a positive duration"});
+void checkPositive(const FieldPath& path, const std::optional<api::Duration>& duration, FieldErrors& errors) {
+  if (duration && duration->nanos <= 0) errors.push_back({path.str(), "must be a positive duration"});
 }
 
-void checkRule(const std::string& path, const api::RouteRule& rule, FieldErrors& errors) {
+void checkRule(const FieldPath& path, const api::RouteRule& rule, FieldErrors& errors) {
   for (std::size_t m = 0; m < rule.matches.size(); ++m)
-    checkMatch(indexed(path + ".matches", m), rule.matches[m], errors);
-  checkRewrite(path + ".rewrite", rule, errors);
-  checkHeaderModifier(path + ".requestHeaders", rule.requestHeaders, errors);
-  checkHeaderModifier(path + ".responseHeaders", rule.responseHeaders, errors);
-  if (rule.backends.empty()) errors.push_back({path + ".backends", "must list at least one backend"});
+    checkMatch(FieldPath(path, ".matches", m), rule.matches[m], errors);
+  checkRewrite(FieldPath(path, ".rewrite"), rule, errors);
+  checkHeaderModifier(FieldPath(path, ".requestHeaders"), rule.requestHeaders, errors);
+  checkHeaderModifier(FieldPath(path, ".responseHeaders"), rule.responseHeaders, errors);
+  if (rule.backends.empty()) errors.push_back({FieldPath(path, ".backends").str(), "must list at least one backend"});
   bool anyWeight = false;
   for (std::size_t b = 0; b < rule.backends.size(); ++b) {
     const auto& backend = rule.backends[b];
-    const std::string backendPath = indexed(path + ".backends", b);
+    const FieldPath backendPath(path, ".backends", b);
     if (backend.weight < 0 || backend.weight > 1000000) {
-      errors.push_back({backendPath + ".weight", "must be 0..1000000"});
+      errors.push_back({FieldPath(backendPath, ".weight").str(), "must be 0..1000000"});
     }
     anyWeight = anyWeight || backend.weight > 0;
     // A '/' means a namespace was given: that is a reference problem (RefNotPermitted), reported separately.
     if (backend.service.find('/') == std::string::npos && !api::isDns1035Label(backend.service)) {
-      errors.push_back({backendPath + ".service", "must be a Microservice name (DNS-1035 label)"});
+      errors.push_back({FieldPath(backendPath, ".service").str(), "must be a Microservice name (DNS-1035 label)"});
     }
   }
-  if (!rule.backends.empty() && !anyWeight) errors.push_back({path + ".backends", "all weights are 0"});
-  checkPositive(path + ".timeout.request", rule.timeout.request, errors);
-  checkPositive(path + ".timeout.backendRequest", rule.timeout.backendRequest, errors);
+  if (!rule.backends.empty() && !anyWeight) errors.push_back({FieldPath(path, ".backends").str(), "all weights are 0"});
+  checkPositive(FieldPath(path, ".timeout.request"), rule.timeout.request, errors);
+  checkPositive(FieldPath(path, ".timeout.backendRequest"), rule.timeout.backendRequest, errors);
   if (rule.retries) {
     if (rule.retries->attempts < 0 || rule.retries->attempts > 100) {
-      errors.push_back({path + ".retries.attempts", "must be 0..100"});
+      errors.push_back({FieldPath(path, ".retries.attempts").str(), "must be 0..100"});
     }
-    checkPositive(path + ".retries.perTryTimeout", rule.retries->perTryTimeout, errors);
+    checkPositive(FieldPath(path, ".retries.perTryTimeout"), rule.retries->perTryTimeout, errors);
     for (std::size_t i = 0; i < rule.retries->retryOn.size(); ++i) {
       if (!retryOnKeywords(rule.retries->retryOn[i])) {
-        errors.push_back({indexed(path + ".retries.retryOn", i),
+        errors.push_back({FieldPath(path, ".retries.retryOn", i).str(),
                           "must be connect-failure, 5xx, reset, timeout or one of the status codes "
                           "401 403 404 408 425 500 501 502 503 504"});
       }
@@ -155,9 +180,10 @@ void checkRule(const std::string& path, const api::RouteRule& rule, FieldErrors&
   }
   if (rule.rateLimit) {
     if (rule.rateLimit->requestsPerSecond < 1) {
-      errors.push_back({path + ".rateLimit.requestsPerSecond", "must be at least 1"});
+      errors.push_back({FieldPath(path, ".rateLimit.requestsPerSecond").str(), "must be at least 1"});
     }
-    if (rule.rateLimit->burst < 0) errors.push_back({path + ".rateLimit.burst", "must not be negative"});
+    if (rule.rateLimit->burst < 0)
+      errors.push_back({FieldPath(path, ".rateLimit.burst").str(), "must not be negative"});
   }
 }
 
@@ -201,8 +227,9 @@ api::FieldErrors checkRouteRenderable(const api::Route& route) {
     }
   }
   if (route.spec.rules.empty()) errors.push_back({"spec.rules", "must list at least one rule"});
-  for (std::size_t r = 0; r < route.spec.rules.size(); ++r)
-    checkRule(indexed("spec.rules", r), route.spec.rules[r], errors);
+  for (std::size_t r = 0; r < route.spec.rules.size(); ++r) {
+    checkRule(FieldPath("spec.rules", r), route.spec.rules[r], errors);
+  }
   return errors;
 }
 
@@ -236,7 +263,7 @@ api::FieldErrors checkBreakerPolicyRenderable(const api::BreakerPolicySpec& spec
   if (!spec.fallback.service.empty() && !api::isDns1035Label(spec.fallback.service)) {
     errors.push_back({"spec.fallback.service", "must be a Microservice name (DNS-1035 label)"});
   }
-  checkPath("spec.healthCheck.path", spec.healthCheck.path, errors);
+  checkPath(FieldPath("spec.healthCheck.path"), spec.healthCheck.path, errors);
   return errors;
 }
 

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 #include "api/limits.h"
 #include "render/endpoint_slots.h"
@@ -14,7 +17,33 @@
 namespace flotilla::render {
 namespace {
 
-using MicroserviceIndex = std::map<ObjectKey, const api::Microservice*>;
+// (namespace, name) without copies, to look up an ObjectKey-keyed index from strings the Route already holds.
+struct KeyView {
+  std::string_view namespace_;
+  std::string_view name;
+};
+
+// Transparent: finds an ObjectKey by a KeyView (C++20 heterogeneous lookup).
+struct ObjectKeyHash {
+  using is_transparent = void;
+  std::size_t operator()(const KeyView& key) const {
+    const std::size_t ns = std::hash<std::string_view>{}(key.namespace_);
+    return ns ^ (std::hash<std::string_view>{}(key.name) + 0x9e3779b97f4a7c15ULL + (ns << 6) + (ns >> 2));
+  }
+  std::size_t operator()(const ObjectKey& key) const { return (*this)(KeyView{key.namespace_, key.name}); }
+};
+struct ObjectKeyEqual {
+  using is_transparent = void;
+  static KeyView view(const ObjectKey& key) { return {key.namespace_, key.name}; }
+  static KeyView view(const KeyView& key) { return key; }
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    return view(a).namespace_ == view(b).namespace_ && view(a).name == view(b).name;
+  }
+};
+
+// Hashed: only ever looked up (several times per rule), never iterated, so order cannot reach the output.
+using MicroserviceIndex = std::unordered_map<ObjectKey, const api::Microservice*, ObjectKeyHash, ObjectKeyEqual>;
 
 constexpr std::int32_t kDefaultConnectRetries = 2;  // retries of refused connects when a rule sets no retries
 
@@ -22,9 +51,17 @@ std::string indexed(const std::string& path, std::size_t i) {
   return path + "[" + std::to_string(i) + "]";
 }
 
-// Routes without a creationTimestamp (e.g. read from files) count as the newest.
-std::string ageKey(const std::string& creationTimestamp) {
-  return creationTimestamp.empty() ? std::string(1, '\x7f') : creationTimestamp;
+// Routes without a creationTimestamp (e.g. read from files) count as the newest. A view, not a copy: the sorts
+// below compare ages O(N log N) times.
+std::string_view ageKey(const std::string& creationTimestamp) {
+  static constexpr char kNewest[] = "\x7f";
+  return creationTimestamp.empty() ? std::string_view(kNewest, 1) : std::string_view(creationTimestamp);
+}
+
+// (namespace, name) of an object without copying it into an ObjectKey; orders like ObjectKey.
+template <typename Object>
+auto identity(const Object& object) {
+  return std::tie(object.metadata.namespace_, object.metadata.name);
 }
 
 bool targetsGateway(const api::Route& route, const api::Gateway& gateway) {
@@ -233,10 +270,34 @@ struct Context {
   std::map<ObjectKey, api::FieldErrors> policyErrors;
   std::map<ObjectKey, api::FieldErrors> microserviceErrors;  // not in `microservices`: cannot be routed to
 
-  const api::Microservice* microservice(const ObjectKey& key) const {
+  const api::Microservice* microservice(KeyView key) const {
     auto it = microservices.find(key);
     return it == microservices.end() ? nullptr : it->second;
   }
+
+  // The breaker settings of a backend, resolved once per (rule policy, namespace, Microservice): a rule's backends
+  // are judged (analyse) and rendered (renderRule), and thousands of rules share a few policies.
+  const BreakerResolution& breaker(const std::optional<api::LocalObjectRef>& ruleRef, const std::string& routeNamespace,
+                                   const api::Microservice* ms) const {
+    const ResolutionKey key{ruleRef.has_value(), ruleRef ? std::string_view(ruleRef->name) : std::string_view(),
+                            routeNamespace, ms};
+    auto it = resolutions.find(key);
+    if (it == resolutions.end()) {
+      it = resolutions.emplace(key, resolveBreakerPolicy(ruleRef, routeNamespace, ms, inputs.gateway, policies)).first;
+    }
+    return it->second;
+  }
+
+  // Views into the inputs, which outlive the Context.
+  using ResolutionKey = std::tuple<bool, std::string_view, std::string_view, const api::Microservice*>;
+  struct ResolutionKeyHash {
+    std::size_t operator()(const ResolutionKey& key) const {
+      std::size_t h = std::hash<std::string_view>{}(std::get<1>(key)) * 31 + std::get<0>(key);
+      h = h * 1000003 ^ std::hash<std::string_view>{}(std::get<2>(key));
+      return h * 1000003 ^ std::hash<const void*>{}(std::get<3>(key));
+    }
+  };
+  mutable std::unordered_map<ResolutionKey, BreakerResolution, ResolutionKeyHash> resolutions;
 };
 
 std::string joined(const api::FieldErrors& errors) {
@@ -252,11 +313,14 @@ void addWarnings(std::vector<std::string>& into, const std::vector<std::string>&
 }
 
 // A policy that cannot be rendered makes the Route using it InvalidSpec: nothing unsafe reaches the config.
-void checkPolicyOf(const Context& ctx, const BreakerResolution& breaker, const std::string& path,
+// `pathOf` names the field that brought the policy in; it is only built when there is something to report.
+template <typename PathOf>
+void checkPolicyOf(const Context& ctx, const BreakerResolution& breaker, const PathOf& pathOf,
                    RouteAnalysis& analysis) {
   if (!breaker.policy) return;
   auto it = ctx.policyErrors.find(*breaker.policy);
   if (it == ctx.policyErrors.end()) return;
+  const std::string path = pathOf();
   for (const auto& error : it->second) {
     api::FieldError finding{path, "BreakerPolicy " + breaker.policy->str() + ": " + error.toString()};
     if (std::find(analysis.errors.begin(), analysis.errors.end(), finding) == analysis.errors.end()) {
@@ -277,10 +341,11 @@ RouteAnalysis analyse(const Context& ctx, const api::Route& route) {
     const api::Microservice* first = nullptr;
     for (std::size_t b = 0; b < rule.backends.size(); ++b) {
       const auto& backend = rule.backends[b];
-      const std::string path = indexed(rulePath + ".backends", b);
+      // Only needed for a message: built when there is one.
+      const auto path = [&] { return indexed(rulePath + ".backends", b); };
       if (backend.service.find('/') != std::string::npos) {
         analysis.refProblems.push_back({0, reason::kRefNotPermitted,
-                                        path + ".service: " + backend.service +
+                                        path() + ".service: " + backend.service +
                                             " is in another namespace; backends must be in the Route's namespace"});
         continue;
       }
@@ -289,7 +354,7 @@ RouteAnalysis analyse(const Context& ctx, const api::Route& route) {
         const auto unusable = ctx.microserviceErrors.find({ns, backend.service});
         analysis.refProblems.push_back(
             {1, reason::kBackendNotFound,
-             path + ".service: Microservice " + ns + "/" + backend.service +
+             path() + ".service: Microservice " + ns + "/" + backend.service +
                  (unusable == ctx.microserviceErrors.end() ? " not found"
                                                            : " cannot be routed to: " + joined(unusable->second))});
         continue;
@@ -298,21 +363,23 @@ RouteAnalysis analyse(const Context& ctx, const api::Route& route) {
       if (!findPort(*ms, backend.port)) {
         analysis.refProblems.push_back(
             {1, reason::kBackendNotFound,
-             path + ".port: Microservice " + ns + "/" + backend.service + " has no port " + portText(backend.port)});
+             path() + ".port: Microservice " + ns + "/" + backend.service + " has no port " + portText(backend.port)});
       }
-      const auto breaker = resolveBreakerPolicy(rule.breakerPolicyRef, ns, ms, ctx.inputs.gateway, ctx.policies);
+      const auto& breaker = ctx.breaker(rule.breakerPolicyRef, ns, ms);
       addWarnings(analysis.warnings, breaker.warnings);
-      checkPolicyOf(ctx, breaker, breaker.origin == BreakerOrigin::Rule ? rulePath + ".breakerPolicyRef" : path,
-                    analysis);
+      checkPolicyOf(
+          ctx, breaker, [&] { return breaker.origin == BreakerOrigin::Rule ? rulePath + ".breakerPolicyRef" : path(); },
+          analysis);
     }
-    const auto fallback = resolveBreakerPolicy(rule.breakerPolicyRef, ns, first, ctx.inputs.gateway, ctx.policies);
+    const auto& fallback = ctx.breaker(rule.breakerPolicyRef, ns, first);
     addWarnings(analysis.warnings, fallback.warnings);
     if (fallback.ruleRefMissing) {
       analysis.refProblems.push_back(
           {2, reason::kBreakerPolicyNotFound,
            rulePath + ".breakerPolicyRef: BreakerPolicy " + ns + "/" + rule.breakerPolicyRef->name + " not found"});
     }
-    checkPolicyOf(ctx, fallback, rulePath + ".breakerPolicyRef", analysis);
+    checkPolicyOf(
+        ctx, fallback, [&] { return rulePath + ".breakerPolicyRef"; }, analysis);
     if (auto warning = timeoutRetryWarning(rule, ctx.inputs.gateway, rulePath))
       addWarnings(analysis.warnings, {*warning});
     if (fallback.policy && !fallback.spec.fallback.service.empty() &&
@@ -379,10 +446,10 @@ void detectConflicts(std::vector<RouteAnalysis>& analyses) {
     if (analysis.errors.empty() && analysis.allowed && analysis.refProblems.empty()) candidates.push_back(&analysis);
   }
   std::sort(candidates.begin(), candidates.end(), [](const RouteAnalysis* a, const RouteAnalysis* b) {
-    return std::forward_as_tuple(ageKey(a->route->metadata.creationTimestamp), keyOf(*a->route)) <
-           std::forward_as_tuple(ageKey(b->route->metadata.creationTimestamp), keyOf(*b->route));
+    return std::tuple_cat(std::make_tuple(ageKey(a->route->metadata.creationTimestamp)), identity(*a->route)) <
+           std::tuple_cat(std::make_tuple(ageKey(b->route->metadata.creationTimestamp)), identity(*b->route));
   });
-  std::map<std::string, ObjectKey> claimed;
+  std::unordered_map<std::string, ObjectKey> claimed;  // looked up only: order cannot reach the output
   for (RouteAnalysis* analysis : candidates) {
     const api::Route& route = *analysis->route;
     std::vector<std::string> keys;
@@ -451,10 +518,11 @@ RenderedRule renderRule(const Context& ctx, const api::Route& route, std::size_t
   out.creationTimestamp = route.metadata.creationTimestamp;
   out.rule = rule;
 
-  std::map<std::string, int> serviceUses;
-  for (const auto& backend : rule.backends) {
-    if (backend.weight > 0) ++serviceUses[backend.service];
-  }
+  // How many weighted backends name a service (a rule has a handful: counted by scanning, no map).
+  const auto serviceUses = [&rule](const std::string& service) {
+    return std::count_if(rule.backends.begin(), rule.backends.end(),
+                         [&](const api::BackendRef& b) { return b.weight > 0 && b.service == service; });
+  };
   const api::Microservice* first = nullptr;
   for (std::size_t b = 0; b < rule.backends.size(); ++b) {
     const auto& ref = rule.backends[b];
@@ -462,12 +530,11 @@ RenderedRule renderRule(const Context& ctx, const api::Route& route, std::size_t
     const api::Microservice* ms = ctx.microservice({ns, ref.service});
     if (!first) first = ms;
     std::string name = "be_" + out.id + "_" + ref.service;
-    if (serviceUses[ref.service] > 1) name += "_b" + std::to_string(b);
-    out.backends.push_back(renderBackend(
-        ctx, name, *ms, *findPort(*ms, ref.port), ref.weight,
-        resolveBreakerPolicy(rule.breakerPolicyRef, ns, ms, ctx.inputs.gateway, ctx.policies), rule.retries));
+    if (serviceUses(ref.service) > 1) name += "_b" + std::to_string(b);
+    out.backends.push_back(renderBackend(ctx, name, *ms, *findPort(*ms, ref.port), ref.weight,
+                                         ctx.breaker(rule.breakerPolicyRef, ns, ms), rule.retries));
   }
-  out.fallbackPolicy = resolveBreakerPolicy(rule.breakerPolicyRef, ns, first, ctx.inputs.gateway, ctx.policies);
+  out.fallbackPolicy = ctx.breaker(rule.breakerPolicyRef, ns, first);
   const auto& fallbackService = out.fallbackPolicy.spec.fallback.service;
   if (out.fallbackPolicy.policy && !fallbackService.empty()) {
     const api::Microservice* ms = ctx.microservice({out.fallbackPolicy.policy->namespace_, fallbackService});
@@ -511,7 +578,7 @@ bool precedes(const MatchEntry& a, const MatchEntry& b) {
   }
   if (a.headers.size() != b.headers.size()) return a.headers.size() > b.headers.size();
   if (a.methods.empty() != b.methods.empty()) return !a.methods.empty();
-  const auto ageA = ageKey(a.creationTimestamp), ageB = ageKey(b.creationTimestamp);
+  const std::string_view ageA = ageKey(a.creationTimestamp), ageB = ageKey(b.creationTimestamp);
   if (ageA != ageB) return ageA < ageB;
   return std::tie(a.route, a.ruleIndex, a.matchIndex, a.host.value, a.path.value) <
          std::tie(b.route, b.ruleIndex, b.matchIndex, b.host.value, b.path.value);
@@ -519,7 +586,8 @@ bool precedes(const MatchEntry& a, const MatchEntry& b) {
 
 std::int32_t slotCountFor(const api::Microservice& microservice, const GatewayInputs& inputs,
                           const GatewayRenderOptions& options) {
-  if (auto it = inputs.slotCounts.find(keyOf(microservice)); it != inputs.slotCounts.end() && it->second > 0) {
+  if (auto it = inputs.slotCounts.empty() ? inputs.slotCounts.end() : inputs.slotCounts.find(keyOf(microservice));
+      it != inputs.slotCounts.end() && it->second > 0) {
     return it->second;
   }
   // Room for a rolling update's default 25 % surge on top of the most pods the Microservice may run. Capped at the
@@ -530,7 +598,7 @@ std::int32_t slotCountFor(const api::Microservice& microservice, const GatewayIn
 }
 
 RouteTable buildRouteTable(const GatewayInputs& inputs, const GatewayRenderOptions& options) {
-  Context ctx{inputs, options, {}, indexBreakerPolicies(inputs.breakerPolicies), {}, {}};
+  Context ctx{inputs, options, {}, indexBreakerPolicies(inputs.breakerPolicies), {}, {}, {}};
   for (const auto& ms : inputs.microservices) {
     auto errors = checkMicroserviceRenderable(ms);
     if (errors.empty()) {
@@ -558,15 +626,20 @@ RouteTable buildRouteTable(const GatewayInputs& inputs, const GatewayRenderOptio
     if (!route.metadata.deleting && targetsGateway(route, inputs.gateway)) routes.push_back(&route);
   }
   std::sort(routes.begin(), routes.end(),
-            [](const api::Route* a, const api::Route* b) { return keyOf(*a) < keyOf(*b); });
+            [](const api::Route* a, const api::Route* b) { return identity(*a) < identity(*b); });
   routes.erase(std::unique(routes.begin(), routes.end(),
-                           [](const api::Route* a, const api::Route* b) { return keyOf(*a) == keyOf(*b); }),
+                           [](const api::Route* a, const api::Route* b) { return identity(*a) == identity(*b); }),
                routes.end());
 
   std::vector<RouteAnalysis> analyses;
   for (const api::Route* route : routes) analyses.push_back(analyse(ctx, *route));
   detectConflicts(analyses);
 
+  // Reserved up front: a RenderedRule is large, and growing the vector would copy every rule rendered so far.
+  std::size_t ruleCount = 0;
+  for (const api::Route* route : routes) ruleCount += route->spec.rules.size();
+  table.rules.reserve(ruleCount);
+  table.verdicts.reserve(analyses.size());
   for (const auto& analysis : analyses) {
     table.verdicts.push_back(verdictOf(analysis, inputs.gateway));
     if (!table.verdicts.back().rendered) continue;
@@ -574,7 +647,8 @@ RouteTable buildRouteTable(const GatewayInputs& inputs, const GatewayRenderOptio
     for (std::size_t r = 0; r < route.spec.rules.size(); ++r) {
       table.rules.push_back(renderRule(ctx, route, r));
       auto entries = entriesOf(route, table.rules.size() - 1, r);
-      table.entries.insert(table.entries.end(), entries.begin(), entries.end());
+      table.entries.insert(table.entries.end(), std::make_move_iterator(entries.begin()),
+                           std::make_move_iterator(entries.end()));
     }
   }
   std::sort(table.entries.begin(), table.entries.end(), precedes);

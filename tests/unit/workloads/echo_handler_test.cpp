@@ -73,6 +73,17 @@ TEST(EchoBehaviour, ControlSwitchesFailureModeAndHealth) {
   EXPECT_EQ(echo.settings().failStatus, 502);  // fields absent from the body are kept
 }
 
+TEST(EchoBehaviour, CountsTheRequestsItServesButNotHealthOrControl) {
+  EchoBehaviour echo("s", "p", EchoSettings{0.5, 0, true, 503});
+  echo.answer(get("/x"), always);  // an injected failure still reached the endpoint
+  echo.answer(get("/x"), never);
+  echo.answer(get("/fail"), never);
+  echo.answer(get("/healthz"), always);
+  echo.answer(get("/control"), always);
+  EXPECT_EQ(echo.requests(), 3u);
+  EXPECT_EQ(echo.answer(get("/control"), never).body["requests"], 3);
+}
+
 TEST(EchoBehaviour, ControlRejectsBadInputWithoutChangingAnything) {
   EchoBehaviour echo("s", "p", {});
   EXPECT_EQ(echo.answer(EchoRequest{"POST", "/control", {}, "not json"}).status, 400);

@@ -1,0 +1,53 @@
+#pragma once
+// The Route controller's memo of the last verdicts per Gateway. Each Route reconcile needs the verdicts and the
+// config hash of its whole Gateway; rendering the Gateway for every Route made a bulk of N Routes cost N renders of
+// N Routes (minutes at 1,000). The memo renders again only when an input the renderer reads may have changed: it
+// keys the result by a fingerprint of the input objects' identity and spec (uid, generation, deletion, labels and
+// annotations), which status writes — most of the traffic while a bulk converges — leave alone.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "api/types.h"
+#include "controllers/gateway_caches.h"
+#include "controllers/gateway_inputs_from_cache.h"
+#include "render/gateway_render.h"
+
+namespace flotilla::controllers {
+
+// What the Route controller reads from a render: not the config text, which is large and not needed here.
+struct RouteVerdicts {
+  std::string configHash;
+  std::vector<render::RouteVerdict> verdicts;  // sorted by namespace/name, as renderGateway returns them
+};
+
+class RouteVerdictMemo {
+ public:
+  explicit RouteVerdictMemo(GatewayCaches caches) : caches_(caches) {}
+
+  // The verdicts of `gateway` (parsed from `gatewayObject`) over the current caches, rendered or remembered.
+  std::shared_ptr<const RouteVerdicts> verdicts(const nlohmann::json& gatewayObject, const api::Gateway& gateway);
+
+ private:
+  // Per input object: its hash, and a reference that keeps its address from being reused while it is remembered.
+  using ObjectHashes = std::unordered_map<const nlohmann::json*, std::pair<runtime::ObjectPtr, std::uint64_t>>;
+  struct Entry {
+    std::uint64_t fingerprint = 0;
+    std::shared_ptr<const RouteVerdicts> verdicts;
+    ObjectHashes objectHashes;  // of the inputs the fingerprint was last computed over
+  };
+  static std::uint64_t fingerprint(const nlohmann::json& gatewayObject, const GatewayInputObjects& objects,
+                                   ObjectHashes& previous);
+
+  GatewayCaches caches_;
+  std::mutex mutex_;
+  std::map<std::string, Entry> byGateway_;  // gateway namespace/name → last render
+};
+
+}  // namespace flotilla::controllers
