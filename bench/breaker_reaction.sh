@@ -7,14 +7,10 @@
 #
 # Usage: bench/breaker_reaction.sh [--quick]    (--quick: 100 requests after the trip and 2 s of fail-fast;
 #        default 500 and 10 s). FLOTILLA_BINARY picks the binary (default build/flotilla).
-exec 3>&1 1>&2  # stdout is the JSON document only
-here=$(cd "$(dirname "$0")" && pwd)
-export FLOTILLA_SOURCE_DIR=${FLOTILLA_SOURCE_DIR:-$(cd "$here/.." && pwd)}
 requests=500 seconds=10
 [ "${1:-}" = "--quick" ] && requests=100 seconds=2
-command -v wrk >/dev/null || { echo "breaker_reaction: wrk is not installed (hack/install-deps.sh)" >&2; exit 1; }
-# shellcheck source=../tests/e2e/gateway_common.bash
-source "$FLOTILLA_SOURCE_DIR/tests/e2e/gateway_common.bash"
+# shellcheck source=dataplane_common.bash
+source "$(dirname "$0")/dataplane_common.bash"
 
 ns=breaker
 step "start the stack (apiserver --run-pods, CRDs, operator)"

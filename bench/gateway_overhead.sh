@@ -7,14 +7,10 @@
 #
 # Usage: bench/gateway_overhead.sh [--quick]    (--quick: 2 rounds of 3 s per run; default 3 rounds of 10 s)
 #        FLOTILLA_BINARY picks the binary (default build/flotilla).
-exec 3>&1 1>&2  # stdout is the JSON document only
-here=$(cd "$(dirname "$0")" && pwd)
-export FLOTILLA_SOURCE_DIR=${FLOTILLA_SOURCE_DIR:-$(cd "$here/.." && pwd)}
 rounds=3 seconds=10
 [ "${1:-}" = "--quick" ] && rounds=2 seconds=3
-command -v wrk >/dev/null || { echo "gateway_overhead: wrk is not installed (hack/install-deps.sh)" >&2; exit 1; }
-# shellcheck source=../tests/e2e/gateway_common.bash
-source "$FLOTILLA_SOURCE_DIR/tests/e2e/gateway_common.bash"
+# shellcheck source=dataplane_common.bash
+source "$(dirname "$0")/dataplane_common.bash"
 
 ns=overhead
 step "start the stack (apiserver --run-pods, CRDs, operator)"

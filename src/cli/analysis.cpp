@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 #include <tuple>
+#include <type_traits>
+#include <variant>
 
 #include "render/route_table.h"
 
@@ -199,6 +201,18 @@ std::vector<Finding> routeGatewaysNotFound(const AnalysisInputs& in) {
                    "spec.gatewayRef: Gateway " + gateway.str() + " does not exist, so this Route is not served"});
   }
   return out;
+}
+
+void AnalysisInputs::add(const api::AnyResource& resource) {
+  std::visit(
+      [this](const auto& r) {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, api::Microservice>) microservices.push_back(r);
+        if constexpr (std::is_same_v<T, api::Route>) routes.push_back(r);
+        if constexpr (std::is_same_v<T, api::BreakerPolicy>) policies.push_back(r);
+        if constexpr (std::is_same_v<T, api::Gateway>) gateways.push_back(r);
+      },
+      resource);
 }
 
 std::vector<Finding> analyze(const AnalysisInputs& in) {

@@ -45,6 +45,9 @@ struct AnalysisInputs {
   std::vector<api::Gateway> gateways;
   // The replicas each Microservice's Deployment runs now (live state). Empty offline: FLT004 is then skipped.
   std::map<render::ObjectKey, std::int32_t> currentReplicas;
+
+  // Files a decoded object under its kind; kinds other than the four Flotilla ones are not analysed.
+  void add(const api::AnyResource& resource);
 };
 
 // One function per code.

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <variant>
 
 #include "api/yaml.h"
 #include "cli/analysis.h"
@@ -35,11 +36,7 @@ struct RenderFlags {
 };
 
 // Everything decoded from the inputs, grouped by kind, with where each object came from.
-struct Inputs {
-  std::vector<api::Microservice> microservices;
-  std::vector<api::Route> routes;
-  std::vector<api::BreakerPolicy> policies;
-  std::vector<api::Gateway> gateways;
+struct Inputs : AnalysisInputs {
   std::vector<api::OtherObject> others;
   std::map<std::string, SourceLocation> locations;  // "Kind ns/name" → source
 };
@@ -52,16 +49,11 @@ Inputs groupByKind(const ManifestSet& manifests) {
   Inputs in;
   for (const auto& loaded : manifests.resources) {
     in.locations[locationKey(api::kindOf(loaded.resource), api::metadataOf(loaded.resource))] = loaded.location;
-    std::visit(
-        [&](const auto& r) {
-          using T = std::decay_t<decltype(r)>;
-          if constexpr (std::is_same_v<T, api::Microservice>) in.microservices.push_back(r);
-          if constexpr (std::is_same_v<T, api::Route>) in.routes.push_back(r);
-          if constexpr (std::is_same_v<T, api::BreakerPolicy>) in.policies.push_back(r);
-          if constexpr (std::is_same_v<T, api::Gateway>) in.gateways.push_back(r);
-          if constexpr (std::is_same_v<T, api::OtherObject>) in.others.push_back(r);
-        },
-        loaded.resource);
+    if (const auto* other = std::get_if<api::OtherObject>(&loaded.resource)) {
+      in.others.push_back(*other);
+    } else {
+      in.add(loaded.resource);
+    }
   }
   return in;
 }
@@ -135,7 +127,7 @@ void reportRouteVerdicts(const render::GatewayRender& rendered, const Inputs& in
 // The analysis findings (cli/analysis.h), each at the file and document of the object it is about. Offline there are
 // no live replica counts, so FLT004 is left to `--diff`.
 void analyzeInputs(const Inputs& in, RenderOutput& out) {
-  const auto findings = analyze({in.microservices, in.routes, in.policies, in.gateways, {}});
+  const auto findings = analyze(in);
   for (const auto& finding : findings) {
     auto where = in.locations.find(finding.kind + " " + finding.object.str());
     out.findings.push_back(severityName(finding.severity) + ": " +

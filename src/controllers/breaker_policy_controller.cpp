@@ -7,6 +7,7 @@
 #include "controllers/decoded_resources.h"
 #include "controllers/gateway_dependencies.h"
 #include "controllers/gateway_inputs_from_cache.h"
+#include "controllers/object_state.h"
 #include "controllers/status_writes.h"
 #include "kube/well_known_resources.h"
 #include "render/circuit_report.h"
@@ -16,16 +17,6 @@
 #include "runtime/wall_time.h"
 
 namespace flotilla::controllers {
-namespace {
-
-const nlohmann::json& statusOf(const nlohmann::json& object) {
-  static const nlohmann::json kEmpty = nlohmann::json::object();
-  auto it = object.find("status");
-  return it != object.end() && it->is_object() ? *it : kEmpty;
-}
-
-}  // namespace
-
 BreakerPolicyReconciler::BreakerPolicyReconciler(GatewayCaches caches, std::shared_ptr<kube::Client> client,
                                                  runtime::EventRecorder& events, const runtime::Clock& clock)
     : caches_(caches), client_(std::move(client)), events_(events), clock_(clock) {}

@@ -7,6 +7,7 @@
 #include "controllers/decoded_resources.h"
 #include "controllers/gateway_addresses.h"
 #include "controllers/gateway_inputs_from_cache.h"
+#include "controllers/object_state.h"
 #include "controllers/owned_object_diff.h"
 #include "controllers/ownership.h"
 #include "controllers/status_writes.h"
@@ -19,18 +20,6 @@ namespace flotilla::controllers {
 namespace {
 
 constexpr const char* kGatewayKind = "Gateway";
-
-bool isDeleting(const nlohmann::json& object) {
-  auto metadata = object.find("metadata");
-  return metadata != object.end() && metadata->is_object() && metadata->contains("deletionTimestamp") &&
-         !(*metadata)["deletionTimestamp"].is_null();
-}
-
-const nlohmann::json& statusOf(const nlohmann::json& object) {
-  static const nlohmann::json kEmpty = nlohmann::json::object();
-  auto it = object.find("status");
-  return it != object.end() && it->is_object() ? *it : kEmpty;
-}
 
 // Cross-namespace RBAC cannot carry an ownerReference; these labels say whose it is.
 bool labelledFor(const nlohmann::json& object, const std::string& gatewayNamespace, const std::string& gatewayName) {
@@ -83,7 +72,7 @@ runtime::Result GatewayReconciler::reconcile(const runtime::Request& request) {
   runtime::ObjectPtr object = caches_.gateways->cache().get(request.namespace_, request.name);
   Pass pass{object, request.namespace_, request.name, object ? runtime::uidOf(*object) : "",
             runtime::reconcileLogger()};
-  if (!object || isDeleting(*object)) {
+  if (!object || isBeingDeleted(*object)) {
     // The garbage collector removes what carries an ownerReference; the RBAC in other namespaces is ours to remove.
     if (!removeCrossNamespaceRbac(pass, {})) return runtime::Result::error(pass.error);
     return runtime::Result::done();

@@ -7,6 +7,7 @@
 #include "controllers/decoded_resources.h"
 #include "controllers/gateway_inputs_from_cache.h"
 #include "controllers/gateway_programmed.h"
+#include "controllers/object_state.h"
 #include "controllers/status_writes.h"
 #include "kube/well_known_resources.h"
 #include "render/gateway_render.h"
@@ -15,22 +16,6 @@
 #include "runtime/wall_time.h"
 
 namespace flotilla::controllers {
-namespace {
-
-bool isDeleting(const nlohmann::json& object) {
-  auto metadata = object.find("metadata");
-  return metadata != object.end() && metadata->is_object() && metadata->contains("deletionTimestamp") &&
-         !(*metadata)["deletionTimestamp"].is_null();
-}
-
-const nlohmann::json& statusOf(const nlohmann::json& object) {
-  static const nlohmann::json kEmpty = nlohmann::json::object();
-  auto it = object.find("status");
-  return it != object.end() && it->is_object() ? *it : kEmpty;
-}
-
-}  // namespace
-
 RouteReconciler::RouteReconciler(GatewayCaches caches, std::shared_ptr<kube::Client> client,
                                  runtime::EventRecorder& events, const runtime::Clock& clock)
     : caches_(caches),
@@ -41,7 +26,7 @@ RouteReconciler::RouteReconciler(GatewayCaches caches, std::shared_ptr<kube::Cli
 
 runtime::Result RouteReconciler::reconcile(const runtime::Request& request) {
   runtime::ObjectPtr object = caches_.routes->cache().get(request.namespace_, request.name);
-  if (!object || isDeleting(*object)) return runtime::Result::done();
+  if (!object || isBeingDeleted(*object)) return runtime::Result::done();
 
   auto parsed = api::parseRoute(*object);
   RouteParentInputs inputs;
@@ -71,7 +56,7 @@ runtime::Result RouteReconciler::reconcile(const runtime::Request& request) {
 void RouteReconciler::judge(const nlohmann::json& route, RouteParentInputs& inputs) {
   const auto [gatewayNamespace, gatewayName] = runtime::splitObjectKey(inputs.gatewayKey);
   runtime::ObjectPtr gatewayObject = caches_.gateways->cache().get(gatewayNamespace, gatewayName);
-  if (!gatewayObject || isDeleting(*gatewayObject)) {
+  if (!gatewayObject || isBeingDeleted(*gatewayObject)) {
     inputs.unresolved = {kConditionAccepted, kConditionFalse, kReasonNoMatchingParent,
                          "Gateway " + inputs.gatewayKey + " not found"};
     return;

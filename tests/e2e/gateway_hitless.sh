@@ -33,20 +33,7 @@ spec:
       backends: [{service: steady}]
 YAML
 } | gw_apply
-# main_route WEIGHT: Route "main" splitting /api/main between steady (WEIGHT) and alt (100 - WEIGHT).
-main_route() {
-  cat <<YAML
-apiVersion: flotilla.io/v1alpha1
-kind: Route
-metadata: {name: main, namespace: $ns}
-spec:
-  gatewayRef: {name: edge}
-  rules:
-    - matches: [{path: {value: /api/main}}]
-      backends: [{service: steady, weight: $1}, {service: alt, weight: $((100 - $1))}]
-YAML
-}
-main_route 50 | gw_apply
+split_route $ns 50 | gw_apply
 gw_wait_programmed $ns edge
 gw_wait_routes_programmed $ns stable main
 gateway=$(gw_listener $ns edge http)
@@ -119,25 +106,8 @@ echo "   reloads so far: $(reloads)"
 step "50 Route changes under load (add, remove, change weights)"
 reloads_before=$(reloads)
 load_start routes "$gateway" "${paths[@]}"
-# extra_route N: Route extra-N, /api/extra-N to alt.
-extra_route() {
-  cat <<YAML
-apiVersion: flotilla.io/v1alpha1
-kind: Route
-metadata: {name: extra-$1, namespace: $ns}
-spec:
-  gatewayRef: {name: edge}
-  rules:
-    - matches: [{path: {value: /api/extra-$1}}]
-      backends: [{service: alt}]
-YAML
-}
 for i in $(seq 1 50); do
-  case $((i % 3)) in
-    0) main_route $((10 + (i * 7) % 81)) | gw_apply ;;  # a new split of the Route under load
-    1) extra_route "$i" | gw_apply ;;
-    2) run kubectl -n $ns delete route "extra-$((i - 1))" ;;
-  esac
+  route_change $ns "$i"
   sleep 0.2
 done
 # The last changes are in: the config they render is loaded.

@@ -14,12 +14,18 @@ load_start() {
     --stop-file "$work/load-$name.stop" --out "$work/load-$name.json"
 }
 
-# load_stop NAME: stops the stream, prints its counts and fails the test unless it had at least 100 requests, all
-# answered 2xx (errors 0, non-2xx 0).
-load_stop() {
+# load_finish NAME: stops the stream; its counts are then in $work/load-NAME.json (requests, seconds, ok, errors,
+# non2xx, stale_retries, samples).
+load_finish() {
   touch "$work/load-$1.stop"
   stack_wait 30 test -s "$work/load-$1.json" || fail "the load generator ($1) did not finish"
   stack_stop_one "load-$1"
+}
+
+# load_stop NAME: stops the stream, prints its counts and fails the test unless it had at least 100 requests, all
+# answered 2xx (errors 0, non-2xx 0).
+load_stop() {
+  load_finish "$1"
   python3 - "$work/load-$1.json" "$1" <<'PY' || fail "requests failed during $1"
 import json, sys
 c = json.load(open(sys.argv[1]))
@@ -55,6 +61,45 @@ echo_microservices() {
     gw_microservices "$ns" 1 "$name"
     echo '  env: [{name: ECHO_STOP_DELAY_MS, value: "2000"}]'
   done
+}
+
+# split_route NS WEIGHT: Route "main" on Gateway edge splitting /api/main between the echo Microservices steady
+# (WEIGHT) and alt (100 - WEIGHT).
+split_route() {
+  cat <<YAML
+apiVersion: flotilla.io/v1alpha1
+kind: Route
+metadata: {name: main, namespace: $1}
+spec:
+  gatewayRef: {name: edge}
+  rules:
+    - matches: [{path: {value: /api/main}}]
+      backends: [{service: steady, weight: $2}, {service: alt, weight: $((100 - $2))}]
+YAML
+}
+
+# extra_route NS N: Route extra-N on Gateway edge, /api/extra-N to alt.
+extra_route() {
+  cat <<YAML
+apiVersion: flotilla.io/v1alpha1
+kind: Route
+metadata: {name: extra-$2, namespace: $1}
+spec:
+  gatewayRef: {name: edge}
+  rules:
+    - matches: [{path: {value: /api/extra-$2}}]
+      backends: [{service: alt}]
+YAML
+}
+
+# route_change NS I: the I-th of a cycle of Route changes under load, each a new config: a new split of "main",
+# a Route added, the Route added before removed.
+route_change() {
+  case $(($2 % 3)) in
+    0) split_route "$1" $((10 + ($2 * 7) % 81)) | gw_apply ;;
+    1) extra_route "$1" "$2" | gw_apply ;;
+    2) run kubectl -n "$1" delete route "extra-$(($2 - 1))" ;;
+  esac
 }
 
 # gateway_runtime_dir NS GATEWAY: the gateway pod's runtime directory on this machine (the emulator keeps it in the

@@ -19,15 +19,7 @@ inline AnalysisInputs parseInputs(std::string_view yaml) {
   for (const auto& document : loaded.documents) {
     auto parsed = api::parseResource(document.value);
     EXPECT_TRUE(parsed.ok()) << document.value.dump();
-    std::visit(
-        [&](const auto& r) {
-          using T = std::decay_t<decltype(r)>;
-          if constexpr (std::is_same_v<T, api::Microservice>) in.microservices.push_back(r);
-          if constexpr (std::is_same_v<T, api::Route>) in.routes.push_back(r);
-          if constexpr (std::is_same_v<T, api::BreakerPolicy>) in.policies.push_back(r);
-          if constexpr (std::is_same_v<T, api::Gateway>) in.gateways.push_back(r);
-        },
-        parsed.value);
+    in.add(parsed.value);
   }
   return in;
 }
