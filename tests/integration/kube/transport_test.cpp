@@ -285,6 +285,50 @@ TEST(Transport, StreamsLinesAsTheyArrive) {
   EXPECT_FALSE(end->has_value());
 }
 
+// The reader buffers the body in chunks: several lines arriving in one write still come back one at a time, in order.
+TEST(Transport, SplitsLinesThatArriveTogether) {
+  LineFeeder feeder;
+  ScriptedServer server([&](as::HttpRequest&, as::Responder& r) { feeder.serve(r); });
+  auto http = transportFor(plainConfig(server.url()));
+  feeder.push("a\nbb\n\nccc");  // one write: "a", "bb", "", "ccc"
+  auto stream = http->stream(get("/watch"), {});
+  ASSERT_TRUE(stream.ok()) << stream.error().toString();
+  for (const char* expected : {"a", "bb", "", "ccc"}) {
+    auto line = stream->body->readLine();
+    ASSERT_TRUE(line.ok()) << line.error().toString();
+    ASSERT_TRUE(line->has_value()) << "ended before " << expected;
+    EXPECT_EQ(**line, expected);
+  }
+  // A line longer than a read chunk (64 KiB) is returned whole.
+  const std::string longLine(200 * 1024, 'x');
+  feeder.push(longLine);
+  auto big = stream->body->readLine();
+  ASSERT_TRUE(big.ok()) << big.error().toString();
+  ASSERT_TRUE(big->has_value());
+  EXPECT_EQ(**big, longLine);
+  feeder.end();
+  auto end = stream->body->readLine();
+  ASSERT_TRUE(end.ok()) << end.error().toString();
+  EXPECT_FALSE(end->has_value());
+}
+
+// "\r\n" ends a line like "\n", and a last line without a newline is still returned before the end.
+TEST(Transport, StreamLinesEndWithCrLfOrAtTheEndOfTheBody) {
+  ScriptedServer server([](as::HttpRequest&, as::Responder& r) { sendJson(r, 200, "one\r\ntwo\nthree"); });
+  auto http = transportFor(plainConfig(server.url()));
+  auto stream = http->stream(get("/watch"), {});
+  ASSERT_TRUE(stream.ok()) << stream.error().toString();
+  for (const char* expected : {"one", "two", "three"}) {
+    auto line = stream->body->readLine();
+    ASSERT_TRUE(line.ok()) << line.error().toString();
+    ASSERT_TRUE(line->has_value()) << "ended before " << expected;
+    EXPECT_EQ(**line, expected);
+  }
+  auto end = stream->body->readLine();
+  ASSERT_TRUE(end.ok()) << end.error().toString();
+  EXPECT_FALSE(end->has_value());
+}
+
 TEST(Transport, CancelUnblocksAStreamRead) {
   LineFeeder feeder;
   ScriptedServer server([&](as::HttpRequest&, as::Responder& r) { feeder.serve(r); });

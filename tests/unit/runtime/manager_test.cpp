@@ -201,7 +201,7 @@ TEST(Manager, NotReadyWhileTheApiServerIsUnreachableAndTheCacheIsKept) {
   cluster->server(kMicroservices)->dropWatches();
   ASSERT_TRUE(eventually([&] { return !running.manager.ready(); }));
   EXPECT_EQ(running.manager.informer(kMicroservices).cache().list().size(), 1u) << "the cache outlives the outage";
-  ASSERT_TRUE(eventually([&] { return running.manager.ready(); }, 10s)) << "ready again once a watch succeeds";
+  ASSERT_TRUE(eventually([&] { return running.manager.ready(); }, 60s)) << "ready again once a watch succeeds";
   EXPECT_EQ(running.stopAndWait(), 0);
 }
 
