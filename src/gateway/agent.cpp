@@ -309,9 +309,17 @@ bool Agent::syncRuntimeState() {
   const auto endpoints = endpointSource_.endpoints();
   std::size_t updated = 0;
   bool exhausted = false;
+  std::vector<GatewayMetrics::CircuitSeries> served;
   for (const auto& backend : loaded_->backends) {
     const auto found = endpoints.find(backend.microservice);
     const std::vector<render::Endpoint> none;
+    for (const auto& endpoint : render::usableEndpoints(found == endpoints.end() ? none : found->second,
+                                                        backend.portName, backend.targetPort)) {
+      const CircuitKey key{backend.backend, endpointId(endpoint.address, endpoint.port)};
+      const auto circuit = breakers_.circuits().find(key);
+      served.push_back(
+          {key, backend.route, circuit == breakers_.circuits().end() ? CircuitState::Closed : circuit->second.state});
+    }
     const auto plan =
         planEndpointSync(backend, slotsOfBackend(backend.backend, *states, *stats),
                          found == endpoints.end() ? none : found->second, breakers_.heldOpen(backend.backend));
@@ -327,6 +335,7 @@ bool Agent::syncRuntimeState() {
       log_.debug("endpoint slot updated", {{"backend", backend.backend}, {"command", update.commandLine()}});
     }
   }
+  metrics_.circuits(loaded_->gateway, served);
   if (updated > 0) {
     metrics_.endpointUpdates(updated);
     log_.info("endpoints updated without reload", {{"servers", updated}});

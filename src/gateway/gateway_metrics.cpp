@@ -1,5 +1,7 @@
 #include "gateway/gateway_metrics.h"
 
+#include <set>
+
 namespace flotilla::gateway {
 namespace {
 
@@ -42,12 +44,35 @@ void GatewayMetrics::configLoaded(const std::string& hash) {
   currentConfig_ = &gauge;
 }
 
+prometheus::Gauge& GatewayMetrics::circuitGauge(const std::string& gateway, const CircuitKey& key,
+                                                const std::string& route) {
+  auto& gauge =
+      circuitState_.Add({{"gateway", gateway}, {"route", route}, {"backend", key.backend}, {"endpoint", key.endpoint}});
+  circuitSeries_[{gateway, route, key.backend, key.endpoint}] = &gauge;
+  return gauge;
+}
+
 void GatewayMetrics::circuit(const std::string& gateway, const CircuitKey& key, const std::string& route,
                              CircuitState state) {
   std::lock_guard lock(mutex_);
-  auto& gauge =
-      circuitState_.Add({{"gateway", gateway}, {"route", route}, {"backend", key.backend}, {"endpoint", key.endpoint}});
-  gauge.Set(static_cast<double>(state));
+  circuitGauge(gateway, key, route).Set(static_cast<double>(state));
+}
+
+void GatewayMetrics::circuits(const std::string& gateway, const std::vector<CircuitSeries>& served) {
+  std::lock_guard lock(mutex_);
+  std::set<std::vector<std::string>> current;
+  for (const auto& series : served) {
+    circuitGauge(gateway, series.key, series.route).Set(static_cast<double>(series.state));
+    current.insert({gateway, series.route, series.key.backend, series.key.endpoint});
+  }
+  for (auto it = circuitSeries_.begin(); it != circuitSeries_.end();) {
+    if (current.count(it->first) > 0) {
+      ++it;
+      continue;
+    }
+    circuitState_.Remove(it->second);
+    it = circuitSeries_.erase(it);
+  }
 }
 
 }  // namespace flotilla::gateway

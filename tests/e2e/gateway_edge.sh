@@ -191,9 +191,13 @@ checks.check(listener.status == 404, "GET /metrics on a listener: %s, want 404 (
 agent_text = scrape(agent)
 info = gh.metric_samples(agent_text, "flotilla_gateway_config_info")
 checks.check(info == [({"hash": config_hash}, 1.0)], "flotilla_gateway_config_info: %s, want the Gateway's configHash %s" % (info, config_hash))
+circuits = [(l.get("endpoint"), v) for l, v in gh.metric_samples(agent_text, "flotilla_circuit_state")
+            if l.get("backend", "").startswith("be_edge_api_") and l.get("route") == "edge/api"]
+checks.check(len(circuits) == 2 and all(v == 0 for _, v in circuits),
+             "flotilla_circuit_state: %s, want the 2 api endpoints closed (0) before any trip" % circuits)
 loads = {l.get("result"): v for l, v in gh.metric_samples(agent_text, "flotilla_gateway_config_reloads_total")}
 checks.check(loads.get("success", 0) >= 1 and loads.get("failure") == 0, "flotilla_gateway_config_reloads_total: %s" % loads)
-checks.done("HAProxy exporter: 2 api servers UP, 2xx counted; agent: config %s loaded" % config_hash[:19])
+checks.done("HAProxy exporter: 2 api servers UP, 2xx counted; agent: config %s loaded, 2 closed circuits" % config_hash[:19])
 PY
 
 step "no TLS key material in the operator, agent or HAProxy logs"
