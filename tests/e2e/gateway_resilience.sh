@@ -277,7 +277,7 @@ client = gh.Client(gateway)
 # Both endpoints serve before the failure starts.
 checks.check(gh.poll(30, lambda: {client.request("/b/x").pod for _ in range(6)} == {bad_pod, good_pod}),
              "both fragile pods do not serve")
-# A circuit that never opened reads closed (or has no series yet: the agent exports circuits once they trip).
+# A circuit that never opened reads closed (the agent exports every served endpoint's circuit).
 closed = circuit_state(bad_address)
 checks.check(all(v == 0 for _, v in closed), "flotilla_circuit_state of %s before the failure: %s" % (bad_address, closed))
 
