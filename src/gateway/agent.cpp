@@ -313,17 +313,16 @@ bool Agent::syncRuntimeState() {
   for (const auto& backend : loaded_->backends) {
     const auto found = endpoints.find(backend.microservice);
     const std::vector<render::Endpoint> none;
-    for (const auto& endpoint : render::usableEndpoints(found == endpoints.end() ? none : found->second,
-                                                        backend.portName, backend.targetPort)) {
-      const CircuitKey key{backend.backend, endpointId(endpoint.address, endpoint.port)};
-      const auto circuit = breakers_.circuits().find(key);
-      served.push_back(
-          {key, backend.route, circuit == breakers_.circuits().end() ? CircuitState::Closed : circuit->second.state});
-    }
     const auto plan =
         planEndpointSync(backend, slotsOfBackend(backend.backend, *states, *stats),
                          found == endpoints.end() ? none : found->second, breakers_.heldOpen(backend.backend));
     exhausted = exhausted || plan.slotsExhausted;
+    for (const auto& endpoint : plan.usableEndpoints) {
+      const CircuitKey key{backend.backend, endpoint};
+      const auto circuit = breakers_.circuits().find(key);
+      served.push_back(
+          {key, backend.route, circuit == breakers_.circuits().end() ? CircuitState::Closed : circuit->second.state});
+    }
     for (const auto& update : plan.updates) {
       const auto answer = admin.command(update.commandLine());
       const auto errors = answer.ok() ? runtimeCommandErrors(answer.text) : std::vector<std::string>{answer.error};

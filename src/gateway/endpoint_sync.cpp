@@ -77,7 +77,7 @@ EndpointPlan planEndpointSync(const render::BackendSlots& backend, const std::ve
                               const std::vector<render::Endpoint>& endpoints, const std::set<std::string>& heldOpen) {
   EndpointPlan plan;
   const auto usable = render::usableEndpoints(endpoints, backend.portName, backend.targetPort);
-  plan.usableEndpoints = usable.size();
+  for (const auto& endpoint : usable) plan.usableEndpoints.push_back(idOf(endpoint));
   std::set<std::string> terminating;  // still serving in-flight requests: drain, not maint
   for (const auto& endpoint : endpoints) {
     if (endpoint.terminating && endpoint.serving && samePort(endpoint, backend)) terminating.insert(idOf(endpoint));

@@ -48,9 +48,9 @@ struct ServerUpdate {
 };
 
 struct EndpointPlan {
-  std::vector<ServerUpdate> updates;  // one per server that changes
-  bool slotsExhausted = false;        // more usable endpoints than slots
-  std::size_t usableEndpoints = 0;
+  std::vector<ServerUpdate> updates;         // one per server that changes
+  bool slotsExhausted = false;               // more usable endpoints than slots
+  std::vector<std::string> usableEndpoints;  // endpointId() of every usable endpoint, sorted
 };
 
 // `endpoints`: every endpoint the backend's Service has (not yet filtered); `heldOpen`: endpointIds whose circuit

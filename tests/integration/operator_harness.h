@@ -139,6 +139,13 @@ class EmulatorOperatorTest : public ::testing::Test {
     }
     return out;
   }
+  // The operator opened a watch on `resource` after `since`: a (re)started operator has listed it and runs.
+  bool operatorWatches(std::uint64_t since, const std::string& resource) {
+    for (const auto& r : operatorRequests(since)) {
+      if (r.verb == "watch" && r.resource == resource) return true;
+    }
+    return false;
+  }
   // Write requests the operator sent after `since`, except Lease renewals (leader election writes while quiet).
   std::vector<apiserver::RequestRecord> operatorWrites(std::uint64_t since) {
     std::vector<apiserver::RequestRecord> writes;

@@ -142,12 +142,7 @@ TEST_F(OpenCircuitsTest, ARestartedOperatorAnnouncesNothingAgain) {
   operator_.reset();
   const auto since = mark();
   startOperator();
-  ASSERT_TRUE(eventually([&] {
-    for (const auto& r : operatorRequests(since)) {
-      if (r.verb == "watch" && r.resource == "pods") return true;
-    }
-    return false;
-  }));
+  ASSERT_TRUE(eventually([&] { return operatorWatches(since, "pods"); }));
   std::this_thread::sleep_for(3s);
   EXPECT_TRUE(policyWrites(since).empty()) << describe(policyWrites(since));
   EXPECT_EQ(eventCount("users", "CircuitOpened", "10.1.0.5:8080"), 1);

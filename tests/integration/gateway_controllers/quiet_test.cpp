@@ -50,12 +50,7 @@ TEST_F(QuietTest, RestartedOperatorWritesNothing) {
   const auto since = mark();
   startOperator();
   // The new operator lists everything and reconciles every object once; nothing it would write differs.
-  ASSERT_TRUE(eventually([&] {
-    for (const auto& r : operatorRequests(since)) {
-      if (r.verb == "watch" && r.resource == "gateways") return true;
-    }
-    return false;
-  }));
+  ASSERT_TRUE(eventually([&] { return operatorWatches(since, "gateways"); }));
   std::this_thread::sleep_for(3s);
   EXPECT_EQ(operatorWrites(since).size(), 0u) << describe(operatorWrites(since));
 }

@@ -43,7 +43,7 @@ TEST(EndpointSync, NothingToDoWhenSlotsMatch) {
                                {ready("10.0.0.2"), ready("10.0.0.1")});
   EXPECT_TRUE(plan.updates.empty());
   EXPECT_FALSE(plan.slotsExhausted);
-  EXPECT_EQ(plan.usableEndpoints, 2u);
+  EXPECT_EQ(plan.usableEndpoints.size(), 2u);
 }
 
 // Ready by its pod's readiness probe, it serves at once: no `health down` waiting for HAProxy's `rise` checks (which
@@ -110,7 +110,7 @@ TEST(EndpointSync, ReportsExhaustedSlots) {
   auto plan = planEndpointSync(backend(1), {freeSlot(1)}, {ready("10.0.0.1"), ready("10.0.0.2")});
   EXPECT_TRUE(plan.slotsExhausted);
   ASSERT_EQ(plan.updates.size(), 1u);
-  EXPECT_EQ(plan.usableEndpoints, 2u);
+  EXPECT_EQ(plan.usableEndpoints.size(), 2u);
 }
 
 TEST(EndpointSync, IgnoresUnreadyOtherPortAndBadAddresses) {
@@ -120,7 +120,7 @@ TEST(EndpointSync, IgnoresUnreadyOtherPortAndBadAddresses) {
   render::Endpoint hostname{"users.example.com", 8080, "http", true, true, false, ""};
   auto plan = planEndpointSync(backend(), {freeSlot(1), freeSlot(2), freeSlot(3)}, {notReady, otherPort, hostname});
   EXPECT_TRUE(plan.updates.empty());
-  EXPECT_EQ(plan.usableEndpoints, 0u);
+  EXPECT_EQ(plan.usableEndpoints.size(), 0u);
 }
 
 TEST(EndpointSync, HeldEndpointsStayInMaintenance) {
