@@ -133,7 +133,7 @@ void addRouteController(ControllerContext& context, const GatewayCaches& caches)
       optionsFor(context));
   const auto spec = runtime::generationChanged();
 
-  controller.watchPrimary(*caches.routes);
+  controller.watchPrimary(*caches.routes);  // also its own status writes: see microservice_controller.cpp
   // One Route's change can change another's verdict (a conflict starts or ends): its siblings are judged again.
   controller.watchMapped(*caches.routes, mapKeys([caches](const nlohmann::json& route) {
     return routesOfGateways(caches, gatewaysOfRoute(route));

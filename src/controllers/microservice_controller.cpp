@@ -72,6 +72,9 @@ void addMicroserviceController(ControllerContext& context) {
       kControllerName, [reconciler](const runtime::Request& request) { return reconciler->reconcile(request); },
       std::move(options));
 
+  // Also on its own status writes: a reconcile that read a cache older than its last write compared against the
+  // status before it, and only the write's own event brings a comparison against what is really there
+  // (tests/reliability/fault_conflicts.sh caught a Microservice left showing a finished rollout as in progress).
   controller.watchPrimary(microservices);
   for (runtime::Informer* owned : {&deployments, &services, &autoscalers, &disruptionBudgets}) {
     controller.watchMapped(*owned, toMicroservice(microservices));

@@ -1,5 +1,6 @@
 #include "controllers/microservice_reconciler.h"
 
+#include <chrono>
 #include <vector>
 
 #include "api/parse.h"
@@ -16,6 +17,8 @@ namespace flotilla::controllers {
 namespace {
 
 constexpr const char* kMicroserviceKind = "Microservice";
+// How often at most a Microservice's status is written while only its rollout's progress moves (status_pacing.h).
+constexpr auto kProgressStatusInterval = std::chrono::seconds(1);
 
 std::string join(const std::vector<std::string>& parts, const char* separator) {
   std::string out;
@@ -102,7 +105,11 @@ struct MicroserviceReconciler::Pass {
 
 MicroserviceReconciler::MicroserviceReconciler(Caches caches, std::shared_ptr<kube::Client> client,
                                                runtime::EventRecorder& events, const runtime::Clock& clock)
-    : caches_(caches), client_(std::move(client)), events_(events), clock_(clock) {}
+    : caches_(caches),
+      client_(std::move(client)),
+      events_(events),
+      clock_(clock),
+      statusPacer_(kProgressStatusInterval, clock) {}
 
 runtime::Result MicroserviceReconciler::reconcile(const runtime::Request& request) {
   runtime::ObjectPtr object = caches_.microservices.cache().get(request.namespace_, request.name);
@@ -300,6 +307,14 @@ runtime::Result MicroserviceReconciler::finish(Pass& pass, MicroserviceObservati
   const nlohmann::json& previous = statusOf(*pass.object);
   nlohmann::json status = computeMicroserviceStatus(observation, previous, runtime::formatTime(clock_.wallNow()));
 
+  if (status == previous) return resultOf(pass, observation);
+  const std::string key = pass.namespace_ + "/" + pass.name;
+  if (observation.outcome == ReconcileOutcome::Applied) {
+    // Before any Event: a held write comes back here with the same previous status.
+    if (const auto wait = statusPacer_.holdBack(key, previous, status); wait > runtime::Duration::zero()) {
+      return runtime::Result::requeueAfter(wait);
+    }
+  }
   if (observation.outcome != ReconcileOutcome::Applied && readyCause(status) != readyCause(previous)) {
     const auto* ready = findCondition(status["conditions"], "Ready");
     events_.warning(*pass.object, ready ? ready->value("reason", "") : "ReconcileFailed", observation.message);
@@ -311,10 +326,14 @@ runtime::Result MicroserviceReconciler::finish(Pass& pass, MicroserviceObservati
                    "HorizontalPodAutoscaler " + pass.name + " changed the desired replicas from " +
                        std::to_string(*before) + " to " + std::to_string(*after));
   }
-  if (status != previous && !writeStatus(pass, status)) {
+  if (!writeStatus(pass, status)) {
     return pass.retryAtOnce ? runtime::Result::requeue() : runtime::Result::error(pass.error);
   }
+  statusPacer_.written(key);
+  return resultOf(pass, observation);
+}
 
+runtime::Result MicroserviceReconciler::resultOf(const Pass& pass, const MicroserviceObservation& observation) {
   switch (observation.outcome) {
     case ReconcileOutcome::Applied:
       return runtime::Result::done();

@@ -17,6 +17,7 @@
 
 #include "api/types.h"
 #include "controllers/microservice_status.h"
+#include "controllers/status_pacing.h"
 #include "kube/client.h"
 #include "render/microservice_objects.h"
 #include "runtime/clock.h"
@@ -74,12 +75,15 @@ class MicroserviceReconciler {
   // pass.error set when the apply failed).
   runtime::ObjectPtr applyIfChanged(Pass& pass, const OwnedObject& object, const nlohmann::json& desired);
   runtime::Result finish(Pass& pass, MicroserviceObservation observation);
+  // What the reconcile returns once the status is written (or needed no write).
+  static runtime::Result resultOf(const Pass& pass, const MicroserviceObservation& observation);
   bool writeStatus(Pass& pass, const nlohmann::json& status);
 
   Caches caches_;
   std::shared_ptr<kube::Client> client_;
   runtime::EventRecorder& events_;
   const runtime::Clock& clock_;
+  StatusPacer statusPacer_;
 };
 
 }  // namespace flotilla::controllers

@@ -72,11 +72,13 @@ void RouteReconciler::judge(const nlohmann::json& route, RouteParentInputs& inpu
 
   // The image does not reach haproxy.cfg, so the hash matches the Gateway controller's without --gateway-image.
   const std::shared_ptr<const RouteVerdicts> render = memo_->verdicts(*gatewayObject, gateway.value);
-  // Compared field by field: building "namespace/name" for every verdict made each reconcile allocate once per
-  // Route of the Gateway (N² allocations over a burst of N Routes).
+  // Found by binary search (the verdicts are sorted by namespace/name): every Route of a Gateway is judged again
+  // when the Gateway's status moves, so a linear scan made each such wave cost O(N²).
   const render::ObjectKey routeKey{runtime::namespaceOf(route), runtime::nameOf(route)};
-  auto verdict = std::find_if(render->verdicts.begin(), render->verdicts.end(),
-                              [&](const render::RouteVerdict& v) { return v.route == routeKey; });
+  auto verdict =
+      std::lower_bound(render->verdicts.begin(), render->verdicts.end(), routeKey,
+                       [](const render::RouteVerdict& v, const render::ObjectKey& key) { return v.route < key; });
+  if (verdict != render->verdicts.end() && verdict->route != routeKey) verdict = render->verdicts.end();
   if (verdict == render->verdicts.end()) {
     // Only a Route the renderer did not see can get here (it could not be decoded when the caches were read).
     inputs.unresolved = {kConditionAccepted, kConditionFalse, render::reason::kInvalidSpec,

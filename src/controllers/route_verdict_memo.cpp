@@ -78,16 +78,37 @@ std::uint64_t RouteVerdictMemo::fingerprint(const nlohmann::json& gatewayObject,
   return seed;
 }
 
+RouteVerdictMemo::Revisions RouteVerdictMemo::inputRevisions() const {
+  auto revision = [](const runtime::Informer* informer) -> std::uint64_t {
+    return informer ? informer->cache().specRevision() : 0;
+  };
+  return {revision(caches_.routes), revision(caches_.breakerPolicies), revision(caches_.microservices),
+          revision(caches_.namespaces)};
+}
+
 std::shared_ptr<const RouteVerdicts> RouteVerdictMemo::verdicts(const nlohmann::json& gatewayObject,
                                                                 const api::Gateway& gateway) {
-  const GatewayInputObjects objects = gatewayInputObjects(caches_, gateway);
+  // Read before the caches are: a change that lands meanwhile moves a revision past the one remembered, so the
+  // next call looks again instead of trusting inputs older than the change.
+  const Revisions revisions = inputRevisions();
+  const std::uint64_t gatewayHash = objectHash(gatewayObject);
   const std::string gatewayKey = render::keyOf(gateway).str();
+  {
+    std::lock_guard lock(mutex_);
+    const Entry& entry = byGateway_[gatewayKey];
+    if (entry.verdicts && entry.revisions == revisions && entry.gatewayHash == gatewayHash) return entry.verdicts;
+  }
+  const GatewayInputObjects objects = gatewayInputObjects(caches_, gateway);
   std::uint64_t key = 0;
   {
     std::lock_guard lock(mutex_);
     Entry& entry = byGateway_[gatewayKey];
     key = fingerprint(gatewayObject, objects, entry.objectHashes);
-    if (entry.verdicts && entry.fingerprint == key) return entry.verdicts;
+    if (entry.verdicts && entry.fingerprint == key) {
+      entry.revisions = revisions;
+      entry.gatewayHash = gatewayHash;
+      return entry.verdicts;
+    }
   }
   // Rendered outside the lock: a second worker needing another Gateway does not wait for this one.
   render::GatewayRender render = render::renderGateway(decodeGatewayInputs(objects, gateway));
@@ -96,6 +117,8 @@ std::shared_ptr<const RouteVerdicts> RouteVerdictMemo::verdicts(const nlohmann::
   verdicts->verdicts = std::move(render.routeVerdicts);
   std::lock_guard lock(mutex_);
   Entry& entry = byGateway_[gatewayKey];
+  entry.revisions = revisions;
+  entry.gatewayHash = gatewayHash;
   entry.fingerprint = key;
   entry.verdicts = verdicts;
   return verdicts;

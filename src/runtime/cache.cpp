@@ -138,6 +138,7 @@ ObjectPtr Cache::upsert(ObjectPtr object) {
   }
   bytes_ += bytes;
   indexLocked(key, *object);
+  if (!previous || !onlyStatusChanged(*previous, *object)) specRevision_.fetch_add(1, std::memory_order_acq_rel);
   return previous;
 }
 
@@ -149,6 +150,7 @@ ObjectPtr Cache::remove(const std::string& key) {
   unindexLocked(key, *previous);
   bytes_ -= it->second.bytes;
   items_.erase(it);
+  specRevision_.fetch_add(1, std::memory_order_acq_rel);
   return previous;
 }
 

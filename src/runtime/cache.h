@@ -3,6 +3,8 @@
 // snapshots keyed "namespace/name"; indexes map an index value (a namespace, an owner UID, a referenced name...) to
 // the keys of the objects that produce it. Readers get ObjectPtrs and never hold the lock while using them.
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -46,6 +48,11 @@ class Cache {
   }
 
   std::size_t size() const;
+  // Moves whenever an object is added or removed or changes in more than its status (onlyStatusChanged). A reader
+  // that derived something from the specs and metadata of the whole cache can tell in O(1) that it is still
+  // current; status writes, most of the traffic while objects converge, leave it alone. It moves before upsert or
+  // remove return, so before any event handler learns of the change.
+  std::uint64_t specRevision() const { return specRevision_.load(std::memory_order_acquire); }
   // Estimated heap bytes of all stored objects (approximateJsonBytes plus per-entry overhead).
   std::size_t approximateBytes() const;
 
@@ -67,6 +74,7 @@ class Cache {
   std::map<std::string, IndexFunc> indexers_;
   std::map<std::string, std::map<std::string, std::set<std::string>>> indices_;  // index → value → keys
   std::size_t bytes_ = 0;
+  std::atomic<std::uint64_t> specRevision_{0};
 };
 
 }  // namespace flotilla::runtime

@@ -74,6 +74,22 @@ std::string groupOf(const std::string& apiVersion) {
   return slash == std::string::npos ? std::string() : apiVersion.substr(0, slash);
 }
 
+bool onlyStatusChanged(const nlohmann::json& before, const nlohmann::json& after) {
+  const std::int64_t generation = generationOf(after);
+  if (generation <= 0 || generationOf(before) != generation) return false;
+  auto metadataField = [](const nlohmann::json& object, const char* field) -> const nlohmann::json* {
+    static const nlohmann::json kAbsent;
+    auto metadata = object.find("metadata");
+    if (metadata == object.end() || !metadata->is_object()) return &kAbsent;
+    auto value = metadata->find(field);
+    return value == metadata->end() ? &kAbsent : &*value;
+  };
+  for (const char* field : {"uid", "labels", "annotations", "finalizers", "ownerReferences", "deletionTimestamp"}) {
+    if (*metadataField(before, field) != *metadataField(after, field)) return false;
+  }
+  return true;
+}
+
 void stripForCache(nlohmann::json& object) {
   if (!object.is_object()) return;
   auto metadata = object.find("metadata");

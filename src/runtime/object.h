@@ -38,6 +38,12 @@ using kube::ownerReferencesOf;
 // "apps/v1" → "apps"; "v1" → "".
 std::string groupOf(const std::string& apiVersion);
 
+// True when `after` differs from `before` in nothing a controller derives desired state from: the same object
+// (uid), the same spec (generation, which the API server moves with every spec change) and the same labels,
+// annotations, finalizers, owner references and deletion mark. Only status and bookkeeping (resourceVersion,
+// managedFields) may differ. Objects without a generation (namespaces, ConfigMaps) never qualify.
+bool onlyStatusChanged(const nlohmann::json& before, const nlohmann::json& after);
+
 // Removes what the runtime never reads but costs the most memory: metadata.managedFields and the
 // kubectl.kubernetes.io/last-applied-configuration annotation (a full copy of the object).
 void stripForCache(nlohmann::json& object);

@@ -123,5 +123,54 @@ TEST(Predicates, GenerationLabelsAndCombinators) {
   EXPECT_TRUE(allOf({resourceVersionChanged(), labelsChanged()}).allowsUpdate(v1, relabelled));
 }
 
+TEST(Cache, SpecRevisionMovesWithSpecsAndMetadataNotWithStatus) {
+  Cache cache;
+  const auto start = cache.specRevision();
+  cache.upsert(object("shop", "users", {{"metadata", {{"generation", 1}}}}));
+  const auto added = cache.specRevision();
+  EXPECT_GT(added, start) << "an added object";
+
+  cache.upsert(
+      object("shop", "users",
+             {{"metadata", {{"generation", 1}, {"resourceVersion", "2"}}}, {"status", {{"readyReplicas", 1}}}}));
+  EXPECT_EQ(cache.specRevision(), added) << "a status write";
+
+  cache.upsert(object("shop", "users", {{"metadata", {{"generation", 2}}}}));
+  const auto newSpec = cache.specRevision();
+  EXPECT_GT(newSpec, added) << "a new generation";
+
+  cache.upsert(object("shop", "users", {{"metadata", {{"generation", 2}, {"labels", {{"team", "a"}}}}}}));
+  const auto relabelled = cache.specRevision();
+  EXPECT_GT(relabelled, newSpec) << "a label";
+
+  cache.upsert(object("shop", "config", {{"data", {{"k", "v"}}}}));
+  const auto noGeneration = cache.specRevision();
+  cache.upsert(object("shop", "config", {{"data", {{"k", "w"}}}}));
+  EXPECT_GT(cache.specRevision(), noGeneration) << "an object without a generation always counts";
+
+  const auto beforeRemove = cache.specRevision();
+  cache.remove("shop/users");
+  EXPECT_GT(cache.specRevision(), beforeRemove) << "a removed object";
+  const auto afterRemove = cache.specRevision();
+  cache.remove("shop/users");
+  EXPECT_EQ(cache.specRevision(), afterRemove) << "removing what is not there";
+}
+
+TEST(Cache, OnlyStatusChangedComparesIdentitySpecAndMetadata) {
+  const auto base = object("shop", "users", {{"metadata", {{"generation", 3}, {"uid", "u1"}}}});
+  auto with = [&](nlohmann::json patch) {
+    nlohmann::json changed = *base;
+    changed.merge_patch(patch);
+    return changed;
+  };
+  EXPECT_TRUE(onlyStatusChanged(*base, with({{"status", {{"x", 1}}}, {"metadata", {{"resourceVersion", "9"}}}})));
+  EXPECT_FALSE(onlyStatusChanged(*base, with({{"metadata", {{"generation", 4}}}})));
+  EXPECT_FALSE(onlyStatusChanged(*base, with({{"metadata", {{"uid", "u2"}}}})));
+  EXPECT_FALSE(onlyStatusChanged(*base, with({{"metadata", {{"annotations", {{"a", "b"}}}}}})));
+  EXPECT_FALSE(onlyStatusChanged(*base, with({{"metadata", {{"finalizers", {"f"}}}}})));
+  EXPECT_FALSE(onlyStatusChanged(*base, with({{"metadata", {{"deletionTimestamp", "2026-01-01T00:00:00Z"}}}})));
+  EXPECT_FALSE(onlyStatusChanged(*object("shop", "a"), *object("shop", "a"))) << "no generation: never";
+}
+
 }  // namespace
 }  // namespace flotilla::runtime
