@@ -310,12 +310,15 @@ bool Agent::syncRuntimeState() {
   std::size_t updated = 0;
   bool exhausted = false;
   std::vector<GatewayMetrics::CircuitSeries> served;
+  const SlotsByBackend slots = slotsByBackend(*states, *stats);
+  const std::vector<render::Endpoint> noEndpoints;
+  const std::vector<SlotState> noSlots;
   for (const auto& backend : loaded_->backends) {
     const auto found = endpoints.find(backend.microservice);
-    const std::vector<render::Endpoint> none;
+    const auto slotsFound = slots.find(backend.backend);
     const auto plan =
-        planEndpointSync(backend, slotsOfBackend(backend.backend, *states, *stats),
-                         found == endpoints.end() ? none : found->second, breakers_.heldOpen(backend.backend));
+        planEndpointSync(backend, slotsFound == slots.end() ? noSlots : slotsFound->second,
+                         found == endpoints.end() ? noEndpoints : found->second, breakers_.heldOpen(backend.backend));
     exhausted = exhausted || plan.slotsExhausted;
     for (const auto& endpoint : plan.usableEndpoints) {
       const CircuitKey key{backend.backend, endpoint};

@@ -108,9 +108,11 @@ void BreakerMonitor::resetCounters() {
 }
 
 std::set<std::string> BreakerMonitor::heldOpen(const std::string& backend) const {
+  // The map is ordered by backend first: only this backend's circuits are visited (asked once per backend per pass).
   std::set<std::string> held;
-  for (const auto& [key, circuit] : circuits_) {
-    if (key.backend == backend && circuit.state == CircuitState::Open) held.insert(key.endpoint);
+  for (auto it = circuits_.lower_bound(CircuitKey{backend, ""}); it != circuits_.end() && it->first.backend == backend;
+       ++it) {
+    if (it->second.state == CircuitState::Open) held.insert(it->first.endpoint);
   }
   return held;
 }

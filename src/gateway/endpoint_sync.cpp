@@ -47,15 +47,11 @@ std::string ServerUpdate::commandLine() const {
   return line;
 }
 
-std::vector<SlotState> slotsOfBackend(const std::string& backend, const std::vector<ServerState>& states,
-                                      const std::vector<ServerStat>& stats) {
-  std::map<std::string, std::int32_t> limits;
-  for (const auto& stat : stats) {
-    if (stat.backend == backend) limits[stat.server] = stat.sessionLimit;
-  }
-  std::vector<std::pair<int, SlotState>> numbered;
+SlotsByBackend slotsByBackend(const std::vector<ServerState>& states, const std::vector<ServerStat>& stats) {
+  std::map<std::pair<std::string_view, std::string_view>, std::int32_t> limits;  // (backend, server) → maxconn
+  for (const auto& stat : stats) limits[{stat.backend, stat.server}] = stat.sessionLimit;
+  std::map<std::string, std::vector<std::pair<int, SlotState>>> numbered;
   for (const auto& state : states) {
-    if (state.backend != backend) continue;
     auto number = slotNumber(state.server);
     if (!number) continue;
     SlotState slot;
@@ -64,12 +60,15 @@ std::vector<SlotState> slotsOfBackend(const std::string& backend, const std::vec
     slot.port = state.port;
     slot.maintenance = state.maintenance();
     slot.draining = state.draining();
-    if (auto it = limits.find(state.server); it != limits.end()) slot.maxConnections = it->second;
-    numbered.emplace_back(*number, std::move(slot));
+    if (auto it = limits.find({state.backend, state.server}); it != limits.end()) slot.maxConnections = it->second;
+    numbered[state.backend].emplace_back(*number, std::move(slot));
   }
-  std::sort(numbered.begin(), numbered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<SlotState> out;
-  for (auto& [number, slot] : numbered) out.push_back(std::move(slot));
+  SlotsByBackend out;
+  for (auto& [backend, slots] : numbered) {
+    std::sort(slots.begin(), slots.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto& sorted = out[backend];
+    for (auto& [number, slot] : slots) sorted.push_back(std::move(slot));
+  }
   return out;
 }
 

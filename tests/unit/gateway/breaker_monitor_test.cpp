@@ -31,6 +31,8 @@ TEST(BreakerMonitor, HoldsATrippedServerOpenThenProbesThenCloses) {
   auto trip = monitor.observe({stat("DOWN", 5)}, backends(), t0 + 1s);
   EXPECT_EQ(trip, (std::vector<std::string>{"set server be_users/ep1 state maint"}));
   EXPECT_EQ(monitor.heldOpen("be_users"), (std::set<std::string>{"10.0.0.1:8080"}));
+  EXPECT_TRUE(monitor.heldOpen("be_user").empty()) << "a backend whose name is a prefix";
+  EXPECT_TRUE(monitor.heldOpen("be_users2").empty()) << "a backend after it";
   auto transitions = monitor.takeTransitions();
   ASSERT_EQ(transitions.size(), 1u);
   EXPECT_EQ(transitions[0].to, CircuitState::Open);

@@ -152,18 +152,24 @@ TEST(EndpointSync, Ipv6EndpointIds) {
   EXPECT_EQ(endpointId("fd00::7", 8080), "[fd00::7]:8080");
 }
 
-TEST(SlotsOfBackend, JoinsStateAndStatsInSlotOrder) {
+TEST(SlotsByBackend, JoinsStateAndStatsPerBackendInSlotOrder) {
   std::vector<ServerState> states{{"be_users", "ep10", "10.0.0.10", 80, 2, 0},
                                   {"be_users", "ep2", "127.0.0.1", 1, 0, 5},
                                   {"be_other", "ep1", "10.9.9.9", 80, 2, 0},
                                   {"be_users", "fixed", "10.0.0.1", 80, 2, 0}};
   std::vector<ServerStat> stats{{"be_users", "ep10", "UP", 0, 25, "10.0.0.10:80"}};
-  auto slots = slotsOfBackend("be_users", states, stats);
+  std::vector<ServerStat> otherStats = stats;
+  otherStats.push_back({"be_other", "ep1", "UP", 0, 7, "10.9.9.9:80"});
+  const auto byBackend = slotsByBackend(states, otherStats);
+  ASSERT_EQ(byBackend.size(), 2u) << "be_users and be_other; the server that is no slot (fixed) is left out";
+  const auto& slots = byBackend.at("be_users");
   ASSERT_EQ(slots.size(), 2u);
   EXPECT_EQ(slots[0].server, "ep2");
   EXPECT_TRUE(slots[0].maintenance);
   EXPECT_EQ(slots[1].server, "ep10");
   EXPECT_EQ(slots[1].maxConnections, 25);
+  ASSERT_EQ(byBackend.at("be_other").size(), 1u);
+  EXPECT_EQ(byBackend.at("be_other")[0].maxConnections, 7) << "limits are joined within the same backend only";
 }
 
 }  // namespace
