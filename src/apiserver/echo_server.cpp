@@ -175,8 +175,12 @@ class EchoServer::Impl {
     std::unique_lock lock(state_->mutex);
     if (state_->stopping) return;
     state_->stopping = true;
-    for (auto& [session, closeIdle] : state_->closeIdle) closeIdle();
+    // Called without the lock: a closer holds a session for a moment, and when that session's connection has just
+    // ended, dropping it runs ~Session here, which takes the lock (a test run hung on exactly that).
+    std::vector<std::function<void()>> closers;
+    for (auto& [session, closeIdle] : state_->closeIdle) closers.push_back(closeIdle);
     lock.unlock();
+    for (auto& closeIdle : closers) closeIdle();
     asio::post(acceptor_.get_executor(), [this] {
       beast::error_code ignored;
       acceptor_.close(ignored);

@@ -6,6 +6,7 @@
 #include "api/parse.h"
 #include "api/validate.h"
 #include "controllers/conditions.h"
+#include "controllers/object_state.h"
 #include "controllers/owned_object_diff.h"
 #include "controllers/ownership.h"
 #include "controllers/replicas_handover.h"
@@ -36,17 +37,6 @@ std::string selectorOf(const std::string& name) {
   std::vector<std::string> terms;
   for (const auto& [key, value] : render::microserviceSelectorLabels(name)) terms.push_back(key + "=" + value);
   return join(terms, ",");
-}
-
-bool isDeleting(const nlohmann::json& object) {
-  return object.contains("metadata") && object["metadata"].is_object() &&
-         object["metadata"].contains("deletionTimestamp") && !object["metadata"]["deletionTimestamp"].is_null();
-}
-
-const nlohmann::json& statusOf(const nlohmann::json& object) {
-  static const nlohmann::json kEmpty = nlohmann::json::object();
-  auto it = object.find("status");
-  return it != object.end() && it->is_object() ? *it : kEmpty;
 }
 
 std::optional<std::int64_t> intAt(const nlohmann::json& object, const char* key) {
@@ -114,7 +104,7 @@ MicroserviceReconciler::MicroserviceReconciler(Caches caches, std::shared_ptr<ku
 runtime::Result MicroserviceReconciler::reconcile(const runtime::Request& request) {
   runtime::ObjectPtr object = caches_.microservices.cache().get(request.namespace_, request.name);
   // Gone or going: the garbage collector removes what it owned (ownerReferences), nothing for us to do.
-  if (!object || isDeleting(*object)) return runtime::Result::done();
+  if (!object || isBeingDeleted(*object)) return runtime::Result::done();
   Pass pass{object, request.namespace_, request.name, runtime::uidOf(*object), runtime::reconcileLogger(), {}, false};
 
   auto parsed = api::parseMicroservice(*object);
