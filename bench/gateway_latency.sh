@@ -17,13 +17,10 @@ case "${1:-}" in
   "") trials=20 ;;
   *) trials=$1 ;;
 esac
-for tool in kubectl python3 curl haproxy; do
-  command -v "$tool" >/dev/null || { echo "gateway_latency: $tool is not installed" >&2; exit 1; }
-done
-[ -x "$binary" ] || { echo "gateway_latency: no flotilla binary at $binary" >&2; exit 1; }
+source "$root/hack/lib/stack.bash"
+stack_require gateway_latency kubectl python3 curl haproxy
 
 work=$(mktemp -d -t flotilla-gateway-latency-XXXXXX)
-source "$root/hack/lib/stack.bash"
 # FLOTILLA_BENCH_LOGS=DIR keeps the operator's and the gateway pod's logs there (timestamps for a breakdown).
 keep_logs() {
   [ -n "${FLOTILLA_BENCH_LOGS:-}" ] || return 0

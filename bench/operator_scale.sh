@@ -25,13 +25,10 @@ qps=${FLOTILLA_BENCH_QPS:-1000}
 burst=${FLOTILLA_BENCH_BURST:-2000}
 quick=false
 [ "${1:-}" = "--quick" ] && quick=true
-for tool in kubectl python3 curl haproxy; do
-  command -v "$tool" >/dev/null || { echo "operator_scale: $tool is not installed" >&2; exit 1; }
-done
-[ -x "$binary" ] || { echo "operator_scale: no flotilla binary at $binary" >&2; exit 1; }
+source "$root/hack/lib/stack.bash"
+stack_require operator_scale kubectl python3 curl haproxy
 
 work=$(mktemp -d -t flotilla-operator-scale-XXXXXX)
-source "$root/hack/lib/stack.bash"
 trap 'stack_stop; rm -rf "$work"' EXIT
 fail() {
   echo "operator_scale: $*" >&2

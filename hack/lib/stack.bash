@@ -10,6 +10,8 @@
 #                                        can then be started again
 #   stack_pid NAME                     → the pid of the process started as NAME
 #   stack_wait SECONDS CMD...          → retries CMD every 0.2 s until it succeeds; status 1 on timeout
+#   stack_require NAME TOOL...         → exits with "NAME: TOOL is not installed" unless every TOOL is on the PATH
+#                                        and $binary is executable (before anything is started)
 
 STACK_PIDS=()
 declare -gA STACK_PID_OF=()
@@ -25,6 +27,15 @@ stack_wait() {
     [ $SECONDS -ge $deadline ] && return 1
     sleep 0.2
   done
+}
+
+stack_require() {
+  local name=$1 tool
+  shift
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$name: $tool is not installed" >&2; exit 1; }
+  done
+  [ -x "$binary" ] || { echo "$name: no flotilla binary at $binary" >&2; exit 1; }
 }
 
 # stack_spawn NAME CMD...: runs CMD in the background with stdout/stderr in $work/NAME.out / .err.

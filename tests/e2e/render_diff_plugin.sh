@@ -10,14 +10,11 @@ set -uo pipefail
 
 root=${FLOTILLA_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 binary=${FLOTILLA_BINARY:-$root/build/flotilla}
-for tool in kubectl python3 curl; do
-  command -v "$tool" >/dev/null || { echo "render_diff_plugin: $tool is not installed" >&2; exit 1; }
-done
-[ -x "$binary" ] || { echo "render_diff_plugin: no flotilla binary at $binary" >&2; exit 1; }
-
-work=$(mktemp -d -t flotilla-render-diff-XXXXXX)
 # shellcheck source-path=SCRIPTDIR source=../../hack/lib/stack.bash
 source "$root/hack/lib/stack.bash"
+stack_require render_diff_plugin kubectl python3 curl
+
+work=$(mktemp -d -t flotilla-render-diff-XXXXXX)
 cleanup() {
   stack_stop
   rm -rf "$work"
