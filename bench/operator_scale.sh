@@ -60,7 +60,7 @@ run_case() {
   kubectl -n $ns wait --for=condition=Programmed gateway/edge --timeout=90s >>"$work/setup.log" 2>&1 ||
     fail "the Gateway was not programmed"
   python3 "$root/bench/operator_scale.py" --apiserver "$STACK_APISERVER_URL" --operator-pid "$(stack_pid operator)" \
-    --namespace $ns --gateway edge --objects "$n" --idle-seconds "$idle" \
+    --apiserver-pid "$(stack_pid apiserver)" --namespace $ns --gateway edge --objects "$n" --idle-seconds "$idle" \
     >"$work/case-$n-$case_qps.json" || fail "the case N=$n failed"
   stack_stop
 }

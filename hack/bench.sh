@@ -77,7 +77,8 @@ for name, value in doc.items():
 for case in (doc.get("operator_scale") or {}).get("cases", []):
     took = "not converged" if case["converged_seconds"] is None else f'converged {case["converged_seconds"]:7.2f} s'
     print(f'operator_scale N={case["objects"]:<5d} {took}  '
-          f'RSS {case["rss_bytes"] / 2**20:6.1f} MiB  HWM {case["hwm_bytes"] / 2**20:6.1f} MiB  '
+          f'RSS {case["rss_bytes"] / 2**20:6.1f} MiB (own heap and stacks {case["rss_anon_bytes"] / 2**20:.1f})  '
+          f'HWM {case["hwm_bytes"] / 2**20:6.1f} MiB  '
           f'requests/object {case["requests"]["per_converged_object"]}')
 latency = doc.get("gateway_latency") or {}
 for key in ("endpoint_change_to_first_request", "route_apply_to_answer"):

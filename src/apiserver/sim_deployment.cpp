@@ -116,10 +116,9 @@ bool sameTemplateIgnoringHash(const json& replicaSet, const json& deploymentTemp
 // seen by the decisions after it, as in kube-controller-manager, and every change becomes a write.
 class DeploymentSync {
  public:
-  DeploymentSync(const json& deployment, const std::vector<json>& replicaSets, const std::vector<json>& pods,
-                 TimePoint now)
+  DeploymentSync(const json& deployment, const ObjectRefs& replicaSets, const ObjectRefs& pods, TimePoint now)
       : d_(deployment), pods_(pods), now_(now) {
-    for (const auto& rs : replicaSets) {
+    for (const json& rs : replicaSets) {
       if (isControlledBy(rs, meta::uid(d_))) replicaSets_.push_back(rs);
     }
     std::sort(replicaSets_.begin(), replicaSets_.end(), createdBefore);
@@ -345,7 +344,7 @@ class DeploymentSync {
     for (auto index : oldIndexes(false)) {
       if (statusInt(replicaSets_[index], "replicas") > 0) return true;
       std::string uid = meta::uid(replicaSets_[index]);
-      for (const auto& pod : pods_) {
+      for (const json& pod : pods_) {
         if (isControlledBy(pod, uid) && !podIsTerminal(pod)) return true;
       }
     }
@@ -634,7 +633,7 @@ class DeploymentSync {
   }
 
   json d_;
-  const std::vector<json>& pods_;
+  const ObjectRefs& pods_;
   const TimePoint now_;
   std::vector<json> replicaSets_;  // oldest first
   std::optional<std::size_t> newIndex_;
@@ -666,8 +665,7 @@ Fenceposts resolveFenceposts(const json& deployment) {
   return out;
 }
 
-Plan reconcileDeployment(const json& deployment, const std::vector<json>& replicaSets, const std::vector<json>& pods,
-                         TimePoint now) {
+Plan reconcileDeployment(const json& deployment, const ObjectRefs& replicaSets, const ObjectRefs& pods, TimePoint now) {
   return DeploymentSync(deployment, replicaSets, pods, now).run();
 }
 

@@ -19,8 +19,7 @@ inline constexpr const char* kMaxReplicasAnnotation = "deployment.kubernetes.io/
 
 // `replicaSets`: those controlled by the Deployment. `pods`: those controlled by these ReplicaSets (only the
 // Recreate strategy looks at them, to wait until old pods are gone).
-Plan reconcileDeployment(const json& deployment, const std::vector<json>& replicaSets, const std::vector<json>& pods,
-                         TimePoint now);
+Plan reconcileDeployment(const json& deployment, const ObjectRefs& replicaSets, const ObjectRefs& pods, TimePoint now);
 
 // maxSurge and maxUnavailable resolved against spec.replicas, as Kubernetes' ResolveFenceposts.
 struct Fenceposts {

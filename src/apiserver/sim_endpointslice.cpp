@@ -75,10 +75,10 @@ bool podHasEndpoint(const json& pod) {
   return !meta::stringAt(pod, "status.podIP").empty() && !podIsTerminal(pod);
 }
 
-std::vector<json> selectedPods(const json& service, const std::vector<json>& pods) {
+ObjectRefs selectedPods(const json& service, const ObjectRefs& pods) {
   const json& selector = service["spec"]["selector"];
-  std::vector<json> out;
-  for (const auto& pod : pods) {
+  ObjectRefs out;
+  for (const json& pod : pods) {
     if (meta::namespaceOf(pod) == meta::namespaceOf(service) && selectorMatches(selector, pod) && podHasEndpoint(pod)) {
       out.push_back(pod);
     }
@@ -107,7 +107,7 @@ bool serviceSelectsPods(const json& service) {
          meta::stringAt(service, "spec.type") != "ExternalName";
 }
 
-Plan reconcileEndpointSlices(const json& service, const std::vector<json>& pods, const std::vector<json>& slices,
+Plan reconcileEndpointSlices(const json& service, const ObjectRefs& pods, const ObjectRefs& slices,
                              const NameSuffix& nameSuffix) {
   Plan plan;
   if (!serviceSelectsPods(service) || meta::isDeleting(service)) return plan;
@@ -116,7 +116,7 @@ Plan reconcileEndpointSlices(const json& service, const std::vector<json>& pods,
 
   // Desired endpoints grouped by their port mapping (the dump of the ports list is the group's key).
   std::map<std::string, std::pair<json, json>> groups;  // key → (ports, endpoints)
-  for (const auto& pod : selectedPods(service, pods)) {
+  for (const json& pod : selectedPods(service, pods)) {
     bool terminating = meta::isDeleting(pod);
     bool serving = podIsReady(pod);
     bool ready = (notReadyToo || serving) && !(terminating && !notReadyToo);
@@ -158,7 +158,7 @@ Plan reconcileEndpointSlices(const json& service, const std::vector<json>& pods,
   // Existing managed slices by the same key, oldest name first, so updates land on stable objects.
   std::map<std::string, std::vector<const json*>> existing;
   std::vector<const json*> managed;
-  for (const auto& slice : slices) {
+  for (const json& slice : slices) {
     if (!managedSlice(slice, serviceName)) continue;
     const json* ports = meta::find(slice, "ports");
     std::string key = ports && ports->is_array() && !ports->empty() ? ports->dump() : "placeholder";
@@ -202,14 +202,14 @@ Plan reconcileEndpointSlices(const json& service, const std::vector<json>& pods,
   return plan;
 }
 
-Plan reconcileEndpoints(const json& service, const std::vector<json>& pods, const json* existing) {
+Plan reconcileEndpoints(const json& service, const ObjectRefs& pods, const json* existing) {
   Plan plan;
   if (!serviceSelectsPods(service) || meta::isDeleting(service)) return plan;
   const bool notReadyToo = publishNotReady(service);
 
   // Each address with the set of ports it serves; addresses sharing a port set form one subset.
   std::map<std::string, std::pair<json, std::pair<json, json>>> subsets;  // ports key → (ports, (ready, notReady))
-  for (const auto& pod : selectedPods(service, pods)) {
+  for (const json& pod : selectedPods(service, pods)) {
     if (meta::isDeleting(pod) && !notReadyToo) continue;
     json ports = endpointPorts(service, pod);
     if (ports.empty()) continue;

@@ -23,10 +23,10 @@ bool serviceSelectsPods(const json& service);
 
 // `pods`: the pods of the Service's namespace (selection happens here). `slices`: the EndpointSlices of the
 // namespace labelled with this Service's name (only those managed by this controller are touched).
-Plan reconcileEndpointSlices(const json& service, const std::vector<json>& pods, const std::vector<json>& slices,
+Plan reconcileEndpointSlices(const json& service, const ObjectRefs& pods, const ObjectRefs& slices,
                              const NameSuffix& nameSuffix);
 
 // The legacy core/v1 Endpoints object named like the Service. `existing` is null when there is none.
-Plan reconcileEndpoints(const json& service, const std::vector<json>& pods, const json* existing);
+Plan reconcileEndpoints(const json& service, const ObjectRefs& pods, const json* existing);
 
 }  // namespace flotilla::apiserver::sim

@@ -62,6 +62,10 @@ void Plan::append(Plan other) {
   if (other.wakeAt) wakeNoLaterThan(*other.wakeAt);
 }
 
+ObjectRefs refsOf(const std::vector<json>& objects) {
+  return ObjectRefs(objects.begin(), objects.end());
+}
+
 std::string randomNameSuffix() {
   // The alphabet of Kubernetes' utilrand.String: no vowels (no accidental words) and no 0/1/3 (confusable).
   static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";

@@ -83,6 +83,13 @@ struct Plan {
   void append(Plan other);
 };
 
+// The objects a simulated controller reads: references into the simulator's cache, not copies. A pass reads every
+// object of a namespace, and copying them was a fifth of the emulator's CPU with 1,000 Microservices
+// (docs/performance.md).
+using ObjectRefs = std::vector<std::reference_wrapper<const json>>;
+// References to each object of `objects` (which must outlive them).
+ObjectRefs refsOf(const std::vector<json>& objects);
+
 // Random suffix for generated names ("-x7k2p"): injected so tests get deterministic names.
 using NameSuffix = std::function<std::string()>;
 // Five characters from Kubernetes' alphabet for generated names (no vowels, no confusable digits).

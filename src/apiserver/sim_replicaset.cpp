@@ -54,12 +54,12 @@ bool deleteFirst(const json& a, const json& b) {
   return createdBefore(b, a);  // newer first
 }
 
-json replicaSetStatus(const json& replicaSet, const std::vector<json>& activePods, TimePoint now,
+json replicaSetStatus(const json& replicaSet, const ObjectRefs& activePods, TimePoint now,
                       std::optional<TimePoint>& nextAvailability) {
   std::int64_t minReadySeconds = intAt(replicaSet, "spec.minReadySeconds", 0);
   const json* templateLabels = meta::find(replicaSet, "spec.template.metadata.labels");
   std::int64_t fullyLabeled = 0, ready = 0, available = 0;
-  for (const auto& pod : activePods) {
+  for (const json& pod : activePods) {
     const json* labels = meta::find(pod, "metadata.labels");
     bool allLabels = true;
     if (templateLabels && templateLabels->is_object()) {
@@ -89,7 +89,7 @@ json replicaSetStatus(const json& replicaSet, const std::vector<json>& activePod
 
 }  // namespace
 
-void sortPodsForDeletion(std::vector<json>& pods) {
+void sortPodsForDeletion(ObjectRefs& pods) {
   std::stable_sort(pods.begin(), pods.end(), deleteFirst);
 }
 
@@ -114,12 +114,11 @@ json podFromTemplate(const json& replicaSet, const std::string& nameSuffix) {
   return pod;
 }
 
-Plan reconcileReplicaSet(const json& replicaSet, const std::vector<json>& pods, TimePoint now,
-                         const NameSuffix& nameSuffix) {
+Plan reconcileReplicaSet(const json& replicaSet, const ObjectRefs& pods, TimePoint now, const NameSuffix& nameSuffix) {
   Plan plan;
   const std::string uid = meta::uid(replicaSet);
-  std::vector<json> active;
-  for (const auto& pod : pods) {
+  ObjectRefs active;
+  for (const json& pod : pods) {
     if (isControlledBy(pod, uid) && podIsActive(pod)) active.push_back(pod);
   }
 
@@ -132,7 +131,7 @@ Plan reconcileReplicaSet(const json& replicaSet, const std::vector<json>& pods, 
         plan.writes.push_back(Write::create(kPods, podFromTemplate(replicaSet, nameSuffix()), kControllerManager));
       }
     } else if (count > desired) {
-      std::vector<json> victims = active;
+      ObjectRefs victims = active;
       sortPodsForDeletion(victims);
       for (std::int64_t i = 0; i < count - desired; ++i) {
         plan.writes.push_back(Write::remove(kPods, victims[i], kControllerManager));

@@ -10,14 +10,13 @@
 namespace flotilla::apiserver::sim {
 
 // `pods`: the pods controlled by this ReplicaSet (others are ignored).
-Plan reconcileReplicaSet(const json& replicaSet, const std::vector<json>& pods, TimePoint now,
-                         const NameSuffix& nameSuffix);
+Plan reconcileReplicaSet(const json& replicaSet, const ObjectRefs& pods, TimePoint now, const NameSuffix& nameSuffix);
 
 // The pod the ReplicaSet controller creates from its template (name chosen by `nameSuffix`).
 json podFromTemplate(const json& replicaSet, const std::string& nameSuffix);
 
 // Sorts pods so that the first ones are the ones to delete when scaling down (Kubernetes' ActivePods ranking:
 // unscheduled, pending, not ready, lower deletion cost, ready for less time, more restarts, newer).
-void sortPodsForDeletion(std::vector<json>& pods);
+void sortPodsForDeletion(ObjectRefs& pods);
 
 }  // namespace flotilla::apiserver::sim

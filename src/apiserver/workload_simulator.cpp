@@ -196,12 +196,14 @@ void WorkloadSimulator::scheduleWake(TimePoint when, const std::string& ns) {
 
 // ---------------------------------------------------------------- reading the cache
 
-std::vector<json> WorkloadSimulator::objects(const sim::SimResource& resource, const std::string& ns) const {
-  std::vector<json> out;
+WorkloadSimulator::NamespaceObjects WorkloadSimulator::objects(const sim::SimResource& resource,
+                                                               const std::string& ns) const {
+  NamespaceObjects out;
   auto bucket = cache_.find(resource.storageKey());
   if (bucket == cache_.end()) return out;
   for (auto it = bucket->second.lower_bound({ns, ""}); it != bucket->second.end() && it->first.first == ns; ++it) {
-    out.push_back(it->second->object);
+    out.held.push_back(it->second);
+    out.refs.emplace_back(it->second->object);
   }
   return out;
 }
@@ -246,9 +248,9 @@ std::optional<std::string> WorkloadSimulator::envSource(const std::string& kind,
 // ---------------------------------------------------------------- controllers
 
 void WorkloadSimulator::reconcileNamespace(const std::string& ns, TimePoint now) {
-  auto controlledBy = [](const std::vector<json>& candidates) {
-    std::map<std::string, std::vector<json>> byOwner;
-    for (const auto& object : candidates) {
+  auto controlledBy = [](const NamespaceObjects& candidates) {
+    std::map<std::string, sim::ObjectRefs> byOwner;
+    for (const json& object : candidates.refs) {
       for (const auto& ref : meta::ownerReferences(object)) {
         if (ref.controller) byOwner[ref.uid].push_back(object);
       }
@@ -261,21 +263,27 @@ void WorkloadSimulator::reconcileNamespace(const std::string& ns, TimePoint now)
   };
 
   {
-    auto replicaSets = controlledBy(objects(sim::kReplicaSets, ns));
-    auto pods = controlledBy(objects(sim::kPods, ns));
-    for (const auto& deployment : objects(sim::kDeployments, ns)) {
+    const auto replicaSetObjects = objects(sim::kReplicaSets, ns);
+    const auto podObjects = objects(sim::kPods, ns);
+    const auto deployments = objects(sim::kDeployments, ns);
+    auto replicaSets = controlledBy(replicaSetObjects);
+    auto pods = controlledBy(podObjects);
+    for (const json& deployment : deployments.refs) {
       const auto& owned = replicaSets[meta::uid(deployment)];
-      std::vector<json> ownedPods;
-      for (const auto& rs : owned) {
-        for (const auto& pod : pods[meta::uid(rs)]) ownedPods.push_back(pod);
+      sim::ObjectRefs ownedPods;
+      for (const json& rs : owned) {
+        const auto& podsOfReplicaSet = pods[meta::uid(rs)];
+        ownedPods.insert(ownedPods.end(), podsOfReplicaSet.begin(), podsOfReplicaSet.end());
       }
       execute(sim::reconcileDeployment(deployment, owned, ownedPods, now), ns);
     }
   }
   syncCache();
   {
-    auto pods = controlledBy(objects(sim::kPods, ns));
-    for (const auto& rs : objects(sim::kReplicaSets, ns)) {
+    const auto podObjects = objects(sim::kPods, ns);
+    const auto replicaSets = objects(sim::kReplicaSets, ns);
+    auto pods = controlledBy(podObjects);
+    for (const json& rs : replicaSets.refs) {
       execute(sim::reconcileReplicaSet(rs, pods[meta::uid(rs)], now, sim::randomNameSuffix), ns);
     }
   }
@@ -283,21 +291,23 @@ void WorkloadSimulator::reconcileNamespace(const std::string& ns, TimePoint now)
   reconcilePods(ns, now);
   syncCache();
 
-  auto pods = objects(sim::kPods, ns);
-  auto slices = objects(sim::kEndpointSlices, ns);
+  const auto pods = objects(sim::kPods, ns);
+  const auto slices = objects(sim::kEndpointSlices, ns);
+  const auto services = objects(sim::kServices, ns);
   std::set<std::string> selectingServices;
-  for (const auto& service : objects(sim::kServices, ns)) {
+  for (const json& service : services.refs) {
     if (!sim::serviceSelectsPods(service)) continue;
     selectingServices.insert(meta::name(service));
-    std::vector<json> own;
-    for (const auto& slice : slices) {
+    sim::ObjectRefs own;
+    for (const json& slice : slices.refs) {
       if (sim::labelValue(slice, sim::kServiceNameLabel) == meta::name(service)) own.push_back(slice);
     }
-    execute(sim::reconcileEndpointSlices(service, pods, own, sim::randomNameSuffix), ns);
-    execute(sim::reconcileEndpoints(service, pods, object(sim::kEndpoints, ns, meta::name(service))), ns);
+    execute(sim::reconcileEndpointSlices(service, pods.refs, own, sim::randomNameSuffix), ns);
+    execute(sim::reconcileEndpoints(service, pods.refs, object(sim::kEndpoints, ns, meta::name(service))), ns);
   }
   // Endpoints this controller made for a Service that is gone (or stopped selecting pods): they have no owner.
-  for (const auto& endpoints : objects(sim::kEndpoints, ns)) {
+  const auto allEndpoints = objects(sim::kEndpoints, ns);
+  for (const json& endpoints : allEndpoints.refs) {
     if (sim::labelValue(endpoints, sim::kEndpointsManagedByLabel) == sim::kEndpointsManagedByValue &&
         !selectingServices.count(meta::name(endpoints))) {
       sim::Plan cleanup;
@@ -309,7 +319,8 @@ void WorkloadSimulator::reconcileNamespace(const std::string& ns, TimePoint now)
 }
 
 void WorkloadSimulator::reconcilePods(const std::string& ns, TimePoint now) {
-  for (const auto& pod : objects(sim::kPods, ns)) {
+  const auto pods = objects(sim::kPods, ns);
+  for (const json& pod : pods.refs) {
     PodRuntime& runtime = runtimeFor(pod);
     if (meta::isDeleting(pod)) {
       // Graceful deletion: the kubelet stops the containers, then removes the pod for good.
@@ -348,8 +359,9 @@ void WorkloadSimulator::reconcileHorizontalPodAutoscalers(TimePoint now) {
       const json* selector = meta::find(*target, "spec.selector");
       auto parsed = selector ? LabelSelector::fromJson(*selector) : Result<LabelSelector>(LabelSelector());
       if (parsed.ok() && selector) {
-        for (auto& pod : objects(sim::kPods, ns)) {
-          if (parsed->matches(pod["metadata"].value("labels", json::object()))) pods.push_back(std::move(pod));
+        const auto candidates = objects(sim::kPods, ns);
+        for (const json& pod : candidates.refs) {
+          if (parsed->matches(pod["metadata"].value("labels", json::object()))) pods.push_back(pod);
         }
       }
     }

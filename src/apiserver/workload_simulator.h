@@ -86,7 +86,13 @@ class WorkloadSimulator : private sim::PlanTarget {
   std::uint64_t storedVersion(const sim::Write& write) override;
   void scheduleWake(sim::TimePoint when, const std::string& ns);
 
-  std::vector<nlohmann::json> objects(const sim::SimResource& resource, const std::string& ns) const;
+  // A namespace's objects of one kind as references for the sim functions, kept alive by their stored snapshots
+  // while a phase of a pass reads them (the cache may move on to newer snapshots meanwhile).
+  struct NamespaceObjects {
+    std::vector<StoredPtr> held;
+    sim::ObjectRefs refs;
+  };
+  NamespaceObjects objects(const sim::SimResource& resource, const std::string& ns) const;
   const nlohmann::json* object(const sim::SimResource& resource, const std::string& ns, const std::string& name) const;
   PodRuntime& runtimeFor(const nlohmann::json& pod);
   ResourcePtr resourceOf(const sim::SimResource& resource) const;

@@ -9,6 +9,7 @@ namespace flotilla::cli {
 
 AllocatorTuning::AllocatorTuning(std::chrono::seconds trimPeriod) {
   mallopt(M_ARENA_MAX, 2);
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   trimmer_ = std::jthread([trimPeriod](std::stop_token stop) {
     std::mutex mutex;
     std::condition_variable_any wake;

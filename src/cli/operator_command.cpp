@@ -11,6 +11,7 @@
 #include "cli/api_connection.h"
 #include "cli/commands.h"
 #include "cli/flag_parser.h"
+#include "controllers/cache_storage.h"
 #include "controllers/controller_context.h"
 #include "observability/logging.h"
 #include "observability/metrics.h"
@@ -131,6 +132,7 @@ int runOperator(int argc, char** argv) {
   managerOptions.leaderElection = flags.leaderElect;
   managerOptions.leaderElectionNamespace = flags.leaderElectionNamespace;
   managerOptions.identity = identity;
+  managerOptions.cacheStorage = controllers::cacheStorageFor;
   runtime::Manager manager(std::make_shared<runtime::KubeClusterAccess>(client), managerOptions, registry);
 
   controllers::ControllerContext context{manager, client, flags.namespace_, flags.workers, flags.gatewayImage};

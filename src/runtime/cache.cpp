@@ -21,7 +21,7 @@ std::vector<std::string> indexByOwnerUid(const nlohmann::json& object) {
   return uids;
 }
 
-Cache::Cache() {
+Cache::Cache(CacheStorage storage) : storage_(storage) {
   indexers_.emplace(kNamespaceIndex, indexByNamespace);
 }
 
@@ -31,7 +31,8 @@ void Cache::addIndexer(const std::string& name, IndexFunc function) {
   indexers_[name] = std::move(function);
   auto& index = indices_[name];
   for (const auto& [key, entry] : items_) {
-    for (auto& value : indexers_[name](*entry.object)) index[value].insert(key);
+    const ObjectPtr object = objectOf(entry);
+    for (auto& value : indexers_[name](*object)) index[value].insert(key);
   }
 }
 
@@ -43,7 +44,7 @@ bool Cache::hasIndexer(const std::string& name) const {
 ObjectPtr Cache::get(const std::string& key) const {
   std::shared_lock lock(mutex_);
   auto it = items_.find(key);
-  return it == items_.end() ? nullptr : it->second.object;
+  return it == items_.end() ? nullptr : objectOf(it->second);
 }
 
 ObjectPtr Cache::get(const std::string& namespace_, const std::string& name) const {
@@ -54,7 +55,7 @@ std::vector<ObjectPtr> Cache::list() const {
   std::shared_lock lock(mutex_);
   std::vector<ObjectPtr> objects;
   objects.reserve(items_.size());
-  for (const auto& [key, entry] : items_) objects.push_back(entry.object);
+  for (const auto& [key, entry] : items_) objects.push_back(objectOf(entry));
   return objects;
 }
 
@@ -70,7 +71,7 @@ std::vector<ObjectPtr> Cache::objectsForKeysLocked(const std::set<std::string>& 
   std::vector<ObjectPtr> objects;
   objects.reserve(keys.size());
   for (const auto& key : keys) {
-    if (auto it = items_.find(key); it != items_.end()) objects.push_back(it->second.object);
+    if (auto it = items_.find(key); it != items_.end()) objects.push_back(objectOf(it->second));
   }
   return objects;
 }
@@ -98,6 +99,13 @@ std::size_t Cache::size() const {
   return items_.size();
 }
 
+std::optional<std::string> Cache::resourceVersion(const std::string& key) const {
+  std::shared_lock lock(mutex_);
+  auto it = items_.find(key);
+  if (it == items_.end()) return std::nullopt;
+  return it->second.resourceVersion;
+}
+
 std::size_t Cache::approximateBytes() const {
   std::shared_lock lock(mutex_);
   return bytes_;
@@ -122,21 +130,42 @@ void Cache::unindexLocked(const std::string& key, const nlohmann::json& object) 
   }
 }
 
+Cache::Entry Cache::makeEntry(const std::string& key, ObjectPtr object) const {
+  Entry entry;
+  entry.resourceVersion = resourceVersionOf(*object);
+  if (storage_ == CacheStorage::Packed) {
+    nlohmann::json::to_msgpack(*object, nlohmann::detail::output_adapter<char>(entry.packed));
+    entry.packed.shrink_to_fit();
+    entry.bytes = entry.packed.capacity() + 1 + entryOverhead(key);
+  } else {
+    entry.bytes = approximateJsonBytes(*object) + entryOverhead(key);
+    entry.tree = std::move(object);
+  }
+  entry.bytes += entry.resourceVersion.capacity() > 15 ? entry.resourceVersion.capacity() + 1 : 0;
+  return entry;
+}
+
+ObjectPtr Cache::objectOf(const Entry& entry) const {
+  if (entry.tree) return entry.tree;
+  return std::make_shared<const nlohmann::json>(nlohmann::json::from_msgpack(entry.packed));
+}
+
 ObjectPtr Cache::upsert(ObjectPtr object) {
   const std::string key = objectKey(*object);
-  const std::size_t bytes = approximateJsonBytes(*object) + entryOverhead(key);
+  Entry entry = makeEntry(key, object);  // packing happens outside the lock
   std::unique_lock lock(mutex_);
   ObjectPtr previous;
   auto it = items_.find(key);
   if (it != items_.end()) {
-    previous = it->second.object;
+    previous = objectOf(it->second);
     unindexLocked(key, *previous);
     bytes_ -= it->second.bytes;
-    it->second = Entry{object, bytes};
+    bytes_ += entry.bytes;
+    it->second = std::move(entry);
   } else {
-    items_.emplace(key, Entry{object, bytes});
+    bytes_ += entry.bytes;
+    items_.emplace(key, std::move(entry));
   }
-  bytes_ += bytes;
   indexLocked(key, *object);
   if (!previous || !onlyStatusChanged(*previous, *object)) specRevision_.fetch_add(1, std::memory_order_acq_rel);
   return previous;
@@ -146,7 +175,7 @@ ObjectPtr Cache::remove(const std::string& key) {
   std::unique_lock lock(mutex_);
   auto it = items_.find(key);
   if (it == items_.end()) return nullptr;
-  ObjectPtr previous = it->second.object;
+  ObjectPtr previous = objectOf(it->second);
   unindexLocked(key, *previous);
   bytes_ -= it->second.bytes;
   items_.erase(it);

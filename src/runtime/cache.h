@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
@@ -27,10 +28,18 @@ inline constexpr const char* kOwnerUidIndex = "ownerUid";
 std::vector<std::string> indexByNamespace(const nlohmann::json& object);
 std::vector<std::string> indexByOwnerUid(const nlohmann::json& object);  // every ownerReference's uid
 
+// How a cache keeps its objects (docs/performance.md, "A packed cache for owned objects").
+//  - Trees: the parsed tree itself; a read costs nothing. For objects read in bulk: Flotilla's own resources, all
+//    gathered for every Gateway render.
+//  - Packed: each object as MessagePack bytes, about a sixth of the tree's heap (a tree spends a std::map node, a key
+//    string and a json value per member), decoded again on every read. For objects read one at a time by key or
+//    index: the Deployments, Services and EndpointSlices a Microservice owns, most of what an operator caches.
+enum class CacheStorage { Trees, Packed };
+
 class Cache {
  public:
   // Every cache has the namespace index.
-  Cache();
+  explicit Cache(CacheStorage storage = CacheStorage::Trees);
 
   // Adds an index; objects already stored are indexed at once.
   void addIndexer(const std::string& name, IndexFunc function);
@@ -48,6 +57,9 @@ class Cache {
   }
 
   std::size_t size() const;
+  // The resourceVersion of the object stored under `key` (nullopt if none), without decoding a packed object.
+  std::optional<std::string> resourceVersion(const std::string& key) const;
+  CacheStorage storage() const { return storage_; }
   // Moves whenever an object is added or removed or changes in more than its status (onlyStatusChanged). A reader
   // that derived something from the specs and metadata of the whole cache can tell in O(1) that it is still
   // current; status writes, most of the traffic while objects converge, leave it alone. It moves before upsert or
@@ -62,13 +74,18 @@ class Cache {
 
  private:
   struct Entry {
-    ObjectPtr object;
+    ObjectPtr tree;      // Trees
+    std::string packed;  // Packed: MessagePack
+    std::string resourceVersion;
     std::size_t bytes = 0;
   };
+  Entry makeEntry(const std::string& key, ObjectPtr object) const;
+  ObjectPtr objectOf(const Entry& entry) const;
   void indexLocked(const std::string& key, const nlohmann::json& object);
   void unindexLocked(const std::string& key, const nlohmann::json& object);
   std::vector<ObjectPtr> objectsForKeysLocked(const std::set<std::string>& keys) const;
 
+  const CacheStorage storage_;
   mutable std::shared_mutex mutex_;
   std::map<std::string, Entry> items_;
   std::map<std::string, IndexFunc> indexers_;

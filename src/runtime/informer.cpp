@@ -38,6 +38,7 @@ Informer::Informer(std::shared_ptr<ListerWatcher> listerWatcher, InformerOptions
     : listerWatcher_(std::move(listerWatcher)),
       options_(std::move(options)),
       clock_(clock),
+      cache_(options_.storage),
       reflector_(*listerWatcher_, *this, reflectorOptionsFor(options_), clock),
       objectsGauge_(metrics.gauge("flotilla_informer_objects", "Objects held in the informer cache",
                                   {{"resource", options_.resource}})),
@@ -110,10 +111,8 @@ void Informer::replace(std::vector<nlohmann::json> items, const std::string& res
       auto object = std::make_shared<const nlohmann::json>(std::move(item));
       const std::string key = objectKey(*object);
       listed.insert(key);
-      ObjectPtr cached = cache_.get(key);
-      if (cached && resourceVersionOf(*cached) == resourceVersionOf(*object)) continue;  // unchanged
-      cache_.upsert(object);
-      if (cached) {
+      if (cache_.resourceVersion(key) == resourceVersionOf(*object)) continue;  // unchanged
+      if (ObjectPtr cached = cache_.upsert(object)) {
         notifyUpdateLocked(*cached, *object);
       } else {
         notifyAddLocked(*object);
@@ -143,10 +142,8 @@ void Informer::apply(kube::WatchEventType type, nlohmann::json item) {
       if (!cache_.remove(key)) return;  // already gone (a replayed delete)
       notifyDeleteLocked(*object);
     } else {
-      ObjectPtr cached = cache_.get(key);
-      if (cached && resourceVersionOf(*cached) == resourceVersionOf(*object)) return;  // a replayed event
-      cache_.upsert(object);
-      if (cached) {
+      if (cache_.resourceVersion(key) == resourceVersionOf(*object)) return;  // a replayed event
+      if (ObjectPtr cached = cache_.upsert(object)) {
         notifyUpdateLocked(*cached, *object);
       } else {
         notifyAddLocked(*object);

@@ -1,7 +1,8 @@
 #pragma once
 // A shared informer: one reflector keeping one Cache of a resource type up to date, and handlers notified of every
 // change (client-go's SharedIndexInformer). Guarantees:
-//  - the cache holds objects stripped of managedFields and the last-applied annotation; its size and approximate
+//  - the cache holds objects stripped of managedFields and the last-applied annotation, as trees or packed
+//    (InformerOptions::storage, see CacheStorage); its size and approximate
 //    bytes are published as flotilla_informer_objects{resource} and flotilla_informer_cache_bytes{resource};
 //  - after a relist, objects that vanished produce onDelete, new ones onAdd, changed ones (different
 //    resourceVersion) onUpdate, and unchanged ones nothing;
@@ -30,6 +31,7 @@ struct InformerOptions {
   std::string resource;
   ReflectorOptions reflector;
   Duration resyncPeriod = Duration::zero();  // zero: no periodic resync
+  CacheStorage storage = CacheStorage::Trees;
 };
 
 class Informer : private ReflectorSink {

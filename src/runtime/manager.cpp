@@ -68,6 +68,7 @@ Informer& Manager::informer(const kube::ResourceRef& resource, const std::string
     informerOptions.resource = key;
     informerOptions.resyncPeriod = options_.resyncPeriod;
     informerOptions.reflector.labelSelector = labelSelector;
+    if (options_.cacheStorage) informerOptions.storage = options_.cacheStorage(resource);
     slot = std::make_unique<Informer>(cluster_->listerWatcher(resource, options_.namespace_), informerOptions, clock_,
                                       metrics_);
     if (running_) slot->start();

@@ -11,6 +11,7 @@
 // as a controller-runtime operator would).
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,6 +49,8 @@ struct ManagerOptions {
   Duration gracefulShutdownTimeout = std::chrono::seconds(30);
   Duration cacheSyncTimeout = std::chrono::minutes(2);
   Duration resyncPeriod = Duration::zero();
+  // How each resource's informer keeps its objects; unset: all as trees.
+  std::function<CacheStorage(const kube::ResourceRef&)> cacheStorage;
 };
 
 class Manager {

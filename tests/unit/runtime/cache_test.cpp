@@ -17,22 +17,27 @@ nlohmann::json ownedBy(const std::string& uid) {
   return {{"metadata", {{"ownerReferences", {{{"uid", uid}, {"kind", "Microservice"}, {"name", "x"}}}}}}};
 }
 
-TEST(Cache, StoresByNamespaceAndName) {
-  Cache cache;
+// Every behaviour of the cache holds for both ways of storing objects.
+class CacheStorages : public ::testing::TestWithParam<CacheStorage> {};
+INSTANTIATE_TEST_SUITE_P(, CacheStorages, ::testing::Values(CacheStorage::Trees, CacheStorage::Packed),
+                         [](const auto& info) { return info.param == CacheStorage::Trees ? "Trees" : "Packed"; });
+
+TEST_P(CacheStorages, StoresByNamespaceAndName) {
+  Cache cache(GetParam());
   EXPECT_EQ(cache.upsert(object("shop", "users")), nullptr);
   auto previous = cache.upsert(object("shop", "users", {{"data", 1}}));
   ASSERT_NE(previous, nullptr);
   EXPECT_FALSE(previous->contains("data"));
   EXPECT_EQ(cache.get("shop", "users")->at("data"), 1);
-  EXPECT_EQ(cache.get("shop/users"), cache.get("shop", "users"));
+  EXPECT_EQ(*cache.get("shop/users"), *cache.get("shop", "users"));
   EXPECT_EQ(cache.size(), 1u);
   EXPECT_NE(cache.remove("shop/users"), nullptr);
   EXPECT_EQ(cache.remove("shop/users"), nullptr);
   EXPECT_EQ(cache.size(), 0u);
 }
 
-TEST(Cache, NamespaceIndexFollowsUpdatesAndDeletes) {
-  Cache cache;
+TEST_P(CacheStorages, NamespaceIndexFollowsUpdatesAndDeletes) {
+  Cache cache(GetParam());
   cache.upsert(object("a", "x"));
   cache.upsert(object("a", "y"));
   cache.upsert(object("b", "x"));
@@ -43,8 +48,8 @@ TEST(Cache, NamespaceIndexFollowsUpdatesAndDeletes) {
   EXPECT_TRUE(cache.byIndex("no-such-index", "a").empty());
 }
 
-TEST(Cache, CustomIndexMovesWhenTheIndexedValueChanges) {
-  Cache cache;
+TEST_P(CacheStorages, CustomIndexMovesWhenTheIndexedValueChanges) {
+  Cache cache(GetParam());
   cache.addIndexer(kOwnerUidIndex, indexByOwnerUid);
   cache.upsert(object("shop", "deploy", ownedBy("u1")));
   EXPECT_EQ(cache.indexKeys(kOwnerUidIndex, "u1"), (std::vector<std::string>{"shop/deploy"}));
@@ -53,8 +58,8 @@ TEST(Cache, CustomIndexMovesWhenTheIndexedValueChanges) {
   EXPECT_EQ(cache.indexKeys(kOwnerUidIndex, "u2"), (std::vector<std::string>{"shop/deploy"}));
 }
 
-TEST(Cache, IndexAddedLaterCoversExistingObjects) {
-  Cache cache;
+TEST_P(CacheStorages, IndexAddedLaterCoversExistingObjects) {
+  Cache cache(GetParam());
   cache.upsert(object("shop", "a", ownedBy("u1")));
   cache.upsert(object("shop", "b", ownedBy("u1")));
   cache.addIndexer(kOwnerUidIndex, indexByOwnerUid);
@@ -62,8 +67,8 @@ TEST(Cache, IndexAddedLaterCoversExistingObjects) {
   EXPECT_TRUE(cache.hasIndexer(kOwnerUidIndex));
 }
 
-TEST(Cache, TracksApproximateBytes) {
-  Cache cache;
+TEST_P(CacheStorages, TracksApproximateBytes) {
+  Cache cache(GetParam());
   cache.upsert(object("shop", "small"));
   const std::size_t small = cache.approximateBytes();
   EXPECT_GT(small, 0u);
@@ -73,6 +78,56 @@ TEST(Cache, TracksApproximateBytes) {
   EXPECT_EQ(cache.approximateBytes(), small);
   cache.remove("shop/small");
   EXPECT_EQ(cache.approximateBytes(), 0u);
+}
+
+TEST_P(CacheStorages, KnowsResourceVersionsWithoutDecoding) {
+  Cache cache(GetParam());
+  EXPECT_EQ(cache.resourceVersion("shop/users"), std::nullopt);
+  cache.upsert(object("shop", "users", {{"metadata", {{"resourceVersion", "42"}}}}));
+  EXPECT_EQ(cache.resourceVersion("shop/users"), "42");
+  cache.remove("shop/users");
+  EXPECT_EQ(cache.resourceVersion("shop/users"), std::nullopt);
+}
+
+TEST(Cache, PackedObjectsReadBackEqualAndTakeLessMemory) {
+  // A Deployment-like object: nested maps, lists of named objects, numbers of each kind, booleans and nulls.
+  const auto deployment = object(
+      "shop", "users",
+      {{"apiVersion", "apps/v1"},
+       {"kind", "Deployment"},
+       {"metadata",
+        {{"uid", "0b1e6c55-7a43-4f0e-9c1d-6f1c2f0e9a11"},
+         {"generation", 3},
+         {"labels", {{"app.kubernetes.io/name", "users"}, {"flotilla.io/microservice", "users"}}},
+         {"annotations", {{"flotilla.io/applied-hash", "3f9a0c1d2e4b5a69"}}},
+         {"ownerReferences", {{{"uid", "u1"}, {"kind", "Microservice"}, {"name", "users"}, {"controller", true}}}}}},
+       {"spec",
+        {{"replicas", 3},
+         {"progressDeadlineSeconds", 600},
+         {"template",
+          {{"spec",
+            {{"containers",
+              {{{"name", "web"},
+                {"image", "example.com/users:1.4.2"},
+                {"ports", {{{"name", "http"}, {"containerPort", 8080}, {"protocol", "TCP"}}}},
+                {"resources", {{"requests", {{"cpu", "100m"}, {"memory", "64Mi"}}}}},
+                {"readinessProbe", {{"httpGet", {{"path", "/ready"}, {"port", 8080}}}, {"periodSeconds", 5}}},
+                {"env", {{{"name", "RATIO"}, {"value", "0.25"}}}}}}},
+             {"terminationGracePeriodSeconds", -1},
+             {"nodeSelector", nullptr}}}}},
+         {"paused", false}}},
+       {"status", {{"replicas", 3}, {"readyReplicas", 2}, {"ratio", 0.75}}}});
+  Cache trees(CacheStorage::Trees);
+  Cache packed(CacheStorage::Packed);
+  trees.upsert(deployment);
+  packed.upsert(deployment);
+  EXPECT_EQ(*packed.get("shop/users"), *deployment);
+  EXPECT_EQ(packed.get("shop/users")->dump(), deployment->dump()) << "same text: types and order survive packing";
+  EXPECT_EQ(packed.byIndex(kNamespaceIndex, "shop").at(0)->dump(), deployment->dump());
+  EXPECT_EQ(packed.list().at(0)->dump(), deployment->dump());
+  EXPECT_LT(packed.approximateBytes() * 3, trees.approximateBytes());
+  EXPECT_EQ(packed.upsert(object("shop", "users"))->dump(), deployment->dump()) << "the previous object, decoded";
+  EXPECT_EQ(packed.remove("shop/users")->dump(), object("shop", "users")->dump());
 }
 
 TEST(ObjectHelpers, StripForCacheRemovesManagedFieldsAndLastApplied) {
@@ -123,8 +178,8 @@ TEST(Predicates, GenerationLabelsAndCombinators) {
   EXPECT_TRUE(allOf({resourceVersionChanged(), labelsChanged()}).allowsUpdate(v1, relabelled));
 }
 
-TEST(Cache, SpecRevisionMovesWithSpecsAndMetadataNotWithStatus) {
-  Cache cache;
+TEST_P(CacheStorages, SpecRevisionMovesWithSpecsAndMetadataNotWithStatus) {
+  Cache cache(GetParam());
   const auto start = cache.specRevision();
   cache.upsert(object("shop", "users", {{"metadata", {{"generation", 1}}}}));
   const auto added = cache.specRevision();

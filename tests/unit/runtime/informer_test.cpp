@@ -68,6 +68,18 @@ class InformerTest : public ::testing::Test {
   InMemoryMetrics metrics_;
 };
 
+// Tests whose behaviour must not depend on how the cache stores objects.
+class InformerStorageTest : public InformerTest, public ::testing::WithParamInterface<CacheStorage> {
+ protected:
+  std::unique_ptr<Informer> makeInformer(const Clock& clock = realClock()) {
+    InformerOptions options;
+    options.storage = GetParam();
+    return InformerTest::makeInformer(clock, options);
+  }
+};
+INSTANTIATE_TEST_SUITE_P(, InformerStorageTest, ::testing::Values(CacheStorage::Trees, CacheStorage::Packed),
+                         [](const auto& info) { return info.param == CacheStorage::Trees ? "Trees" : "Packed"; });
+
 TEST_F(InformerTest, InitialListFollowsPagesOf500Over1200Objects) {
   for (int i = 0; i < 1200; ++i) server_->create("ns" + std::to_string(i % 3), "cm" + std::to_string(i));
   auto informer = makeInformer();
@@ -100,7 +112,7 @@ TEST_F(InformerTest, WatchesWithBookmarksAndARandomisedTimeoutFromTheListVersion
   EXPECT_EQ(watch.resourceVersion, server_->currentResourceVersion());
 }
 
-TEST_F(InformerTest, SeesAddsUpdatesAndDeletesInOrder) {
+TEST_P(InformerStorageTest, SeesAddsUpdatesAndDeletesInOrder) {
   server_->create("ns", "keep");
   auto informer = makeInformer();
   informer->start();
@@ -118,7 +130,7 @@ TEST_F(InformerTest, SeesAddsUpdatesAndDeletesInOrder) {
   EXPECT_EQ(informer->lastSyncResourceVersion(), "104");
 }
 
-TEST_F(InformerTest, DroppedWatchResumesFromLastVersionWithNothingLostOrRepeated) {
+TEST_P(InformerStorageTest, DroppedWatchResumesFromLastVersionWithNothingLostOrRepeated) {
   server_->create("ns", "a");
   server_->create("ns", "c");
   auto informer = makeInformer();
@@ -148,7 +160,7 @@ TEST_F(InformerTest, DroppedWatchResumesFromLastVersionWithNothingLostOrRepeated
   EXPECT_EQ(informer->cache().get("ns/a")->at("data").at("round"), "4");
 }
 
-TEST_F(InformerTest, GoneWhileDisconnectedRelistsAndComputesDeletionsWithoutSpuriousUpdates) {
+TEST_P(InformerStorageTest, GoneWhileDisconnectedRelistsAndComputesDeletionsWithoutSpuriousUpdates) {
   FakeClock clock;
   server_->create("ns", "unchanged");
   server_->create("ns", "changed");

@@ -143,9 +143,11 @@ class FakeCluster : public PlanTarget {
     int suffix = 0;
     NameSuffix names = [&] { return "p" + std::to_string(++podNames_) + std::to_string(suffix++); };
     for (const auto& deployment : list(kDeployments)) {
-      apply(reconcileDeployment(deployment, controlledBy(kReplicaSets, deployment), podsOfDeployment(deployment), now));
+      apply(reconcileDeployment(deployment, refsOf(controlledBy(kReplicaSets, deployment)),
+                                refsOf(podsOfDeployment(deployment)), now));
     }
-    for (const auto& rs : list(kReplicaSets)) apply(reconcileReplicaSet(rs, controlledBy(kPods, rs), now, names));
+    for (const auto& rs : list(kReplicaSets))
+      apply(reconcileReplicaSet(rs, refsOf(controlledBy(kPods, rs)), now, names));
   }
 
   // Runs passes until nothing is written (at most `limit` passes).

@@ -36,9 +36,11 @@ class EndpointSliceController : public ::testing::Test {
       const json* service = cluster.find(kServices, "shop", "orders");
       ASSERT_NE(service, nullptr);
       json svc = *service;
-      cluster.apply(reconcileEndpointSlices(svc, cluster.list(kPods, "shop"), cluster.list(kEndpointSlices, "shop"),
+      cluster.apply(reconcileEndpointSlices(svc, refsOf(cluster.list(kPods, "shop")),
+                                            refsOf(cluster.list(kEndpointSlices, "shop")),
                                             [&] { return "x" + std::to_string(pass) + names(); }));
-      cluster.apply(reconcileEndpoints(svc, cluster.list(kPods, "shop"), cluster.find(kEndpoints, "shop", "orders")));
+      cluster.apply(
+          reconcileEndpoints(svc, refsOf(cluster.list(kPods, "shop")), cluster.find(kEndpoints, "shop", "orders")));
     }
   }
 

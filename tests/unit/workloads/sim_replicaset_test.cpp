@@ -55,8 +55,8 @@ std::vector<std::string> deletedNames(const Plan& plan) {
 }
 
 TEST(ReplicaSetController, CreatesMissingPodsFromTheTemplate) {
-  Plan plan =
-      reconcileReplicaSet(replicaSet(3), {ownedPod("web-abc-1", "Running", true)}, startOfTime(), randomNameSuffix);
+  Plan plan = reconcileReplicaSet(replicaSet(3), refsOf({ownedPod("web-abc-1", "Running", true)}), startOfTime(),
+                                  randomNameSuffix);
   std::vector<json> created;
   for (const auto& write : plan.writes) {
     if (write.kind == WriteKind::Create) created.push_back(write.object);
@@ -84,11 +84,11 @@ TEST(ReplicaSetController, ScalingDownDeletesTheLeastValuablePodsFirst) {
       ownedPod("pending", "Pending", false),
       ownedPod("crashy", "Running", true, 500, 7, "2023-11-14T20:00:00Z"),
   };
-  EXPECT_EQ(deletedNames(reconcileReplicaSet(replicaSet(4), pods, startOfTime(), randomNameSuffix)),
+  EXPECT_EQ(deletedNames(reconcileReplicaSet(replicaSet(4), refsOf(pods), startOfTime(), randomNameSuffix)),
             std::vector<std::string>{"pending"});
-  EXPECT_EQ(deletedNames(reconcileReplicaSet(replicaSet(2), pods, startOfTime(), randomNameSuffix)),
+  EXPECT_EQ(deletedNames(reconcileReplicaSet(replicaSet(2), refsOf(pods), startOfTime(), randomNameSuffix)),
             (std::vector<std::string>{"pending", "unready", "ready-new"}));
-  EXPECT_EQ(deletedNames(reconcileReplicaSet(replicaSet(1), pods, startOfTime(), randomNameSuffix)),
+  EXPECT_EQ(deletedNames(reconcileReplicaSet(replicaSet(1), refsOf(pods), startOfTime(), randomNameSuffix)),
             (std::vector<std::string>{"pending", "unready", "ready-new", "crashy"}));
 }
 
@@ -98,7 +98,7 @@ TEST(ReplicaSetController, IgnoresPodsBeingDeletedOrFinishedOrNotItsOwn) {
   json failed = ownedPod("failed", "Failed", false);
   json foreign = ownedPod("foreign", "Running", true);
   foreign["metadata"]["ownerReferences"][0]["uid"] = "someone-else";
-  Plan plan = reconcileReplicaSet(replicaSet(1), {leaving, failed, foreign}, startOfTime(), randomNameSuffix);
+  Plan plan = reconcileReplicaSet(replicaSet(1), refsOf({leaving, failed, foreign}), startOfTime(), randomNameSuffix);
   std::size_t creates = 0;
   for (const auto& write : plan.writes) creates += write.kind == WriteKind::Create;
   EXPECT_EQ(creates, 1u);
@@ -107,7 +107,7 @@ TEST(ReplicaSetController, IgnoresPodsBeingDeletedOrFinishedOrNotItsOwn) {
 TEST(ReplicaSetController, StatusCountsReadyAndAvailablePods) {
   std::vector<json> pods{ownedPod("a", "Running", true, 100), ownedPod("b", "Running", true, 2),
                          ownedPod("c", "Running", false)};
-  Plan plan = reconcileReplicaSet(replicaSet(3, 10), pods, startOfTime(), randomNameSuffix);
+  Plan plan = reconcileReplicaSet(replicaSet(3, 10), refsOf(pods), startOfTime(), randomNameSuffix);
   ASSERT_EQ(plan.writes.size(), 1u);
   ASSERT_EQ(plan.writes[0].kind, WriteKind::UpdateStatus);
   const json& status = plan.writes[0].object["status"];
@@ -123,7 +123,7 @@ TEST(ReplicaSetController, StatusCountsReadyAndAvailablePods) {
 TEST(ReplicaSetController, ReplicaSetBeingDeletedManagesNoPods) {
   json rs = replicaSet(3);
   rs["metadata"]["deletionTimestamp"] = "2023-11-14T22:00:00Z";
-  Plan plan = reconcileReplicaSet(rs, {}, startOfTime(), randomNameSuffix);
+  Plan plan = reconcileReplicaSet(rs, refsOf({}), startOfTime(), randomNameSuffix);
   for (const auto& write : plan.writes) EXPECT_NE(write.kind, WriteKind::Create);
 }
 
