@@ -5,9 +5,11 @@
 namespace flotilla::controllers {
 
 runtime::CacheStorage cacheStorageFor(const kube::ResourceRef& resource) {
-  const bool readInBulk = resource.group == kube::resources::kMicroservices.group ||
-                          (resource.group.empty() && resource.resource == kube::resources::kNamespaces.resource);
-  return readInBulk ? runtime::CacheStorage::Trees : runtime::CacheStorage::Packed;
+  if (resource.group == kube::resources::kMicroservices.group) return runtime::CacheStorage::TreesWithPackedStatus;
+  if (resource.group.empty() && resource.resource == kube::resources::kNamespaces.resource) {
+    return runtime::CacheStorage::Trees;
+  }
+  return runtime::CacheStorage::Packed;
 }
 
 }  // namespace flotilla::controllers

@@ -8,6 +8,8 @@
 namespace flotilla::controllers {
 namespace {
 
+// The mappings below read names, specs and index entries, never a status: they use the *WithoutStatus reads, which
+// cost no copy (runtime::CacheStorage::TreesWithPackedStatus).
 void addGatewaysOfRoutes(const std::vector<runtime::ObjectPtr>& routes, Keys& out) {
   for (const auto& route : routes) {
     for (auto& gateway : routeGateways(*route)) out.insert(std::move(gateway));
@@ -19,16 +21,16 @@ void addGatewaysOfRoutes(const std::vector<runtime::ObjectPtr>& routes, Keys& ou
 Keys gatewaysUsingBreakerPolicy(const GatewayCaches& caches, const std::string& policyKey) {
   Keys out;
   for (const auto& key : caches.gateways->cache().indexKeys(kGatewayByBreakerPolicy, policyKey)) out.insert(key);
-  addGatewaysOfRoutes(caches.routes->cache().byIndex(kRouteByBreakerPolicy, policyKey), out);
+  addGatewaysOfRoutes(caches.routes->cache().byIndexWithoutStatus(kRouteByBreakerPolicy, policyKey), out);
   for (const auto& microservice : caches.microservices->cache().indexKeys(kMicroserviceByBreakerPolicy, policyKey)) {
-    addGatewaysOfRoutes(caches.routes->cache().byIndex(kRouteByMicroservice, microservice), out);
+    addGatewaysOfRoutes(caches.routes->cache().byIndexWithoutStatus(kRouteByMicroservice, microservice), out);
   }
   return out;
 }
 
 Keys gatewaysUsingMicroservice(const GatewayCaches& caches, const std::string& microserviceKey) {
   Keys out;
-  addGatewaysOfRoutes(caches.routes->cache().byIndex(kRouteByMicroservice, microserviceKey), out);
+  addGatewaysOfRoutes(caches.routes->cache().byIndexWithoutStatus(kRouteByMicroservice, microserviceKey), out);
   for (const auto& policy : caches.breakerPolicies->cache().indexKeys(kBreakerPolicyByFallback, microserviceKey)) {
     for (const auto& gateway : gatewaysUsingBreakerPolicy(caches, policy)) out.insert(gateway);
   }
@@ -59,7 +61,7 @@ Keys gatewaysOfOwnedObject(const GatewayCaches& caches, const nlohmann::json& ob
   for (const std::string suffix : {"-gateway", "-config"}) {
     if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
     const std::string candidate = name.substr(0, name.size() - suffix.size());
-    if (caches.gateways->cache().get(ns, candidate)) out.insert(runtime::objectKey(ns, candidate));
+    if (caches.gateways->cache().contains(ns, candidate)) out.insert(runtime::objectKey(ns, candidate));
   }
   return out;
 }
@@ -75,7 +77,7 @@ Keys routesOfGateways(const GatewayCaches& caches, const Keys& gateways) {
 Keys breakerPoliciesInNamespaces(const GatewayCaches& caches, const std::set<std::string>& namespaces) {
   Keys out;
   for (const auto& ns : namespaces) {
-    for (const auto& policy : caches.breakerPolicies->cache().listNamespace(ns))
+    for (const auto& policy : caches.breakerPolicies->cache().listNamespaceWithoutStatus(ns))
       out.insert(runtime::objectKey(*policy));
   }
   return out;
@@ -83,7 +85,7 @@ Keys breakerPoliciesInNamespaces(const GatewayCaches& caches, const std::set<std
 
 std::set<std::string> namespacesAroundGateway(const GatewayCaches& caches, const std::string& gatewayKey) {
   std::set<std::string> out{runtime::splitObjectKey(gatewayKey).first};
-  for (const auto& route : caches.routes->cache().byIndex(kRouteByGateway, gatewayKey)) {
+  for (const auto& route : caches.routes->cache().byIndexWithoutStatus(kRouteByGateway, gatewayKey)) {
     out.insert(runtime::namespaceOf(*route));
   }
   return out;

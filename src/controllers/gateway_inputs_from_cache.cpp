@@ -18,7 +18,8 @@ api::Gateway withDefaultImage(api::Gateway gateway, const std::string& gatewayIm
 GatewayInputObjects gatewayInputObjects(const GatewayCaches& caches, const api::Gateway& gateway) {
   GatewayInputObjects objects;
   const std::string gatewayKey = render::keyOf(gateway).str();
-  objects.routes = caches.routes->cache().byIndex(kRouteByGateway, gatewayKey);
+  // Renders read specs only: the caches hand out the Routes, policies and Microservices as stored, without status.
+  objects.routes = caches.routes->cache().byIndexWithoutStatus(kRouteByGateway, gatewayKey);
 
   // Every Route's namespace, also of Routes that will not decode: decodeGatewayInputs keeps only what the decoded
   // ones need, and deciding that here would parse every Route twice.
@@ -28,11 +29,11 @@ GatewayInputObjects gatewayInputObjects(const GatewayCaches& caches, const api::
   policyNamespaces.insert(gateway.metadata.namespace_);
 
   for (const auto& ns : policyNamespaces) {
-    auto policies = caches.breakerPolicies->cache().listNamespace(ns);
+    auto policies = caches.breakerPolicies->cache().listNamespaceWithoutStatus(ns);
     std::move(policies.begin(), policies.end(), std::back_inserter(objects.breakerPolicies));
   }
   for (const auto& ns : routeNamespaces) {
-    auto microservices = caches.microservices->cache().listNamespace(ns);
+    auto microservices = caches.microservices->cache().listNamespaceWithoutStatus(ns);
     std::move(microservices.begin(), microservices.end(), std::back_inserter(objects.microservices));
   }
   if (gateway.spec.allowedRoutes.from == api::RouteNamespacesFrom::Selector && caches.namespaces != nullptr) {

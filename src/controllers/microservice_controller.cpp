@@ -26,7 +26,9 @@ runtime::MapFunc toMicroservice(const runtime::Informer& microservices) {
         runtime::groupOf(controller->apiVersion) == api::kGroup) {
       return {runtime::Request{ns, controller->name}};
     }
-    if (microservices.cache().get(ns, runtime::nameOf(object))) return {runtime::Request{ns, runtime::nameOf(object)}};
+    if (microservices.cache().contains(ns, runtime::nameOf(object))) {
+      return {runtime::Request{ns, runtime::nameOf(object)}};
+    }
     return {};
   };
 }

@@ -59,13 +59,15 @@ std::uint64_t objectHash(const nlohmann::json& object) {
 
 std::uint64_t RouteVerdictMemo::fingerprint(const nlohmann::json& gatewayObject, const GatewayInputObjects& objects,
                                             ObjectHashes& previous) {
-  // Cached objects are immutable snapshots: one still in the cache since the last call keeps its hash (the entry
-  // holds a reference, so its address cannot be reused by another object meanwhile). Only changed ones are hashed.
+  // A snapshot still in the cache since the last call keeps its hash; only changed objects are hashed again.
   ObjectHashes current;
+  current.reserve(previous.size());
   auto hashOf = [&](const runtime::ObjectPtr& object) {
-    auto known = previous.find(object.get());
-    const std::uint64_t hash = known != previous.end() ? known->second.second : objectHash(*object);
-    current.emplace(object.get(), std::make_pair(object, hash));
+    std::string snapshot =
+        runtime::objectKey(*object) + "@" + runtime::uidOf(*object) + "@" + runtime::resourceVersionOf(*object);
+    auto known = previous.find(snapshot);
+    const std::uint64_t hash = known != previous.end() ? known->second : objectHash(*object);
+    current.emplace(std::move(snapshot), hash);
     return hash;
   };
   std::uint64_t seed = objectHash(gatewayObject);

@@ -41,8 +41,10 @@ class RouteVerdictMemo {
   std::shared_ptr<const RouteVerdicts> verdicts(const nlohmann::json& gatewayObject, const api::Gateway& gateway);
 
  private:
-  // Per input object: its hash, and a reference that keeps its address from being reused while it is remembered.
-  using ObjectHashes = std::unordered_map<const nlohmann::json*, std::pair<runtime::ObjectPtr, std::uint64_t>>;
+  // Per input object snapshot ("namespace/name@uid@resourceVersion": one immutable version of one object): its hash.
+  // Keyed by name rather than by a reference to the snapshot: holding references kept every input's old version
+  // alive after its status moved on, doubling the memory of all Routes and Microservices (docs/performance.md).
+  using ObjectHashes = std::unordered_map<std::string, std::uint64_t>;
   // The spec revisions of the routes, breakerPolicies, microservices and namespaces caches (0 when absent).
   using Revisions = std::array<std::uint64_t, 4>;
   Revisions inputRevisions() const;

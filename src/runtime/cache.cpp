@@ -67,22 +67,33 @@ std::vector<std::string> Cache::keys() const {
   return keys;
 }
 
-std::vector<ObjectPtr> Cache::objectsForKeysLocked(const std::set<std::string>& keys) const {
+std::vector<ObjectPtr> Cache::objectsForKeysLocked(const std::set<std::string>& keys, bool withStatus) const {
   std::vector<ObjectPtr> objects;
   objects.reserve(keys.size());
   for (const auto& key : keys) {
-    if (auto it = items_.find(key); it != items_.end()) objects.push_back(objectOf(it->second));
+    auto it = items_.find(key);
+    if (it == items_.end()) continue;
+    objects.push_back(withStatus ? objectOf(it->second) : withoutStatusOf(it->second));
   }
   return objects;
 }
 
-std::vector<ObjectPtr> Cache::byIndex(const std::string& index, const std::string& value) const {
-  std::shared_lock lock(mutex_);
+std::vector<ObjectPtr> Cache::byIndexLocked(const std::string& index, const std::string& value, bool withStatus) const {
   auto byValue = indices_.find(index);
   if (byValue == indices_.end()) return {};
   auto keys = byValue->second.find(value);
   if (keys == byValue->second.end()) return {};
-  return objectsForKeysLocked(keys->second);
+  return objectsForKeysLocked(keys->second, withStatus);
+}
+
+std::vector<ObjectPtr> Cache::byIndex(const std::string& index, const std::string& value) const {
+  std::shared_lock lock(mutex_);
+  return byIndexLocked(index, value, true);
+}
+
+std::vector<ObjectPtr> Cache::byIndexWithoutStatus(const std::string& index, const std::string& value) const {
+  std::shared_lock lock(mutex_);
+  return byIndexLocked(index, value, false);
 }
 
 std::vector<std::string> Cache::indexKeys(const std::string& index, const std::string& value) const {
@@ -131,23 +142,47 @@ void Cache::unindexLocked(const std::string& key, const nlohmann::json& object) 
 }
 
 Cache::Entry Cache::makeEntry(const std::string& key, ObjectPtr object) const {
+  auto pack = [](const nlohmann::json& value, std::string& out) {
+    nlohmann::json::to_msgpack(value, nlohmann::detail::output_adapter<char>(out));
+    out.shrink_to_fit();
+  };
   Entry entry;
   entry.resourceVersion = resourceVersionOf(*object);
-  if (storage_ == CacheStorage::Packed) {
-    nlohmann::json::to_msgpack(*object, nlohmann::detail::output_adapter<char>(entry.packed));
-    entry.packed.shrink_to_fit();
-    entry.bytes = entry.packed.capacity() + 1 + entryOverhead(key);
-  } else {
-    entry.bytes = approximateJsonBytes(*object) + entryOverhead(key);
-    entry.tree = std::move(object);
+  entry.bytes = entryOverhead(key) + (entry.resourceVersion.capacity() > 15 ? entry.resourceVersion.capacity() + 1 : 0);
+  switch (storage_) {
+    case CacheStorage::Packed:
+      pack(*object, entry.packed);
+      break;
+    case CacheStorage::TreesWithPackedStatus:
+      if (auto status = object->find("status"); object->is_object() && status != object->end()) {
+        pack(*status, entry.packed);
+        auto withoutStatus = std::make_shared<nlohmann::json>(*object);
+        withoutStatus->erase("status");
+        object = std::move(withoutStatus);
+      }
+      entry.tree = std::move(object);
+      break;
+    case CacheStorage::Trees:
+      entry.tree = std::move(object);
+      break;
   }
-  entry.bytes += entry.resourceVersion.capacity() > 15 ? entry.resourceVersion.capacity() + 1 : 0;
+  if (entry.tree) entry.bytes += approximateJsonBytes(*entry.tree);
+  if (!entry.packed.empty()) entry.bytes += entry.packed.capacity() + 1;
   return entry;
 }
 
 ObjectPtr Cache::objectOf(const Entry& entry) const {
-  if (entry.tree) return entry.tree;
-  return std::make_shared<const nlohmann::json>(nlohmann::json::from_msgpack(entry.packed));
+  if (storage_ == CacheStorage::Packed) {
+    return std::make_shared<const nlohmann::json>(nlohmann::json::from_msgpack(entry.packed));
+  }
+  if (entry.packed.empty()) return entry.tree;
+  auto whole = std::make_shared<nlohmann::json>(*entry.tree);
+  (*whole)["status"] = nlohmann::json::from_msgpack(entry.packed);
+  return whole;
+}
+
+ObjectPtr Cache::withoutStatusOf(const Entry& entry) const {
+  return storage_ == CacheStorage::TreesWithPackedStatus ? entry.tree : objectOf(entry);
 }
 
 ObjectPtr Cache::upsert(ObjectPtr object) {

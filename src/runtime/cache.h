@@ -28,13 +28,17 @@ inline constexpr const char* kOwnerUidIndex = "ownerUid";
 std::vector<std::string> indexByNamespace(const nlohmann::json& object);
 std::vector<std::string> indexByOwnerUid(const nlohmann::json& object);  // every ownerReference's uid
 
-// How a cache keeps its objects (docs/performance.md, "A packed cache for owned objects").
-//  - Trees: the parsed tree itself; a read costs nothing. For objects read in bulk: Flotilla's own resources, all
-//    gathered for every Gateway render.
+// How a cache keeps its objects (docs/performance.md, "Round four").
+//  - Trees: the parsed tree itself; a read costs nothing. For small caches read in bulk (Namespaces).
 //  - Packed: each object as MessagePack bytes, about a sixth of the tree's heap (a tree spends a std::map node, a key
 //    string and a json value per member), decoded again on every read. For objects read one at a time by key or
 //    index: the Deployments, Services and EndpointSlices a Microservice owns, most of what an operator caches.
-enum class CacheStorage { Trees, Packed };
+//  - TreesWithPackedStatus: metadata and spec as a tree, the status packed beside it. For objects read in bulk by
+//    readers that never look at a status (a Gateway render reads every Route's and Microservice's spec) and one at a
+//    time, status included, by their own controller: Flotilla's resources, whose statuses are half their size.
+//    The bulk readers use the *WithoutStatus reads, which hand out the trees as stored; every other read assembles
+//    the whole object (a copy of the tree plus the decoded status).
+enum class CacheStorage { Trees, Packed, TreesWithPackedStatus };
 
 class Cache {
  public:
@@ -47,6 +51,10 @@ class Cache {
 
   ObjectPtr get(const std::string& key) const;
   ObjectPtr get(const std::string& namespace_, const std::string& name) const;
+  // Whether an object is stored under the key, without assembling it (cheaper than get for an existence check).
+  bool contains(const std::string& namespace_, const std::string& name) const {
+    return resourceVersion(objectKey(namespace_, name)).has_value();
+  }
   std::vector<ObjectPtr> list() const;
   std::vector<std::string> keys() const;
   // Objects whose index function produced `value`; empty for an unknown index.
@@ -54,6 +62,12 @@ class Cache {
   std::vector<std::string> indexKeys(const std::string& index, const std::string& value) const;
   std::vector<ObjectPtr> listNamespace(const std::string& namespace_) const {
     return byIndex(kNamespaceIndex, namespace_);
+  }
+  // For readers that never look at the status: under TreesWithPackedStatus the objects without their status, as
+  // stored (no copy, no decoding); under the other storages the same as byIndex / listNamespace.
+  std::vector<ObjectPtr> byIndexWithoutStatus(const std::string& index, const std::string& value) const;
+  std::vector<ObjectPtr> listNamespaceWithoutStatus(const std::string& namespace_) const {
+    return byIndexWithoutStatus(kNamespaceIndex, namespace_);
   }
 
   std::size_t size() const;
@@ -74,16 +88,18 @@ class Cache {
 
  private:
   struct Entry {
-    ObjectPtr tree;      // Trees
-    std::string packed;  // Packed: MessagePack
+    ObjectPtr tree;      // Trees: the object; TreesWithPackedStatus: the object without its status
+    std::string packed;  // MessagePack. Packed: the object; TreesWithPackedStatus: its status (empty: none)
     std::string resourceVersion;
     std::size_t bytes = 0;
   };
   Entry makeEntry(const std::string& key, ObjectPtr object) const;
   ObjectPtr objectOf(const Entry& entry) const;
+  ObjectPtr withoutStatusOf(const Entry& entry) const;
+  std::vector<ObjectPtr> byIndexLocked(const std::string& index, const std::string& value, bool withStatus) const;
   void indexLocked(const std::string& key, const nlohmann::json& object);
   void unindexLocked(const std::string& key, const nlohmann::json& object);
-  std::vector<ObjectPtr> objectsForKeysLocked(const std::set<std::string>& keys) const;
+  std::vector<ObjectPtr> objectsForKeysLocked(const std::set<std::string>& keys, bool withStatus) const;
 
   const CacheStorage storage_;
   mutable std::shared_mutex mutex_;

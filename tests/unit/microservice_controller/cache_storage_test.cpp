@@ -10,11 +10,12 @@ namespace {
 using runtime::CacheStorage;
 namespace resources = kube::resources;
 
-TEST(CacheStorageFor, FlotillaResourcesAndNamespacesStayTreesForTheirBulkReaders) {
-  for (const auto* resource : {&resources::kMicroservices, &resources::kRoutes, &resources::kBreakerPolicies,
-                               &resources::kGateways, &resources::kNamespaces}) {
-    EXPECT_EQ(cacheStorageFor(*resource), CacheStorage::Trees) << resource->toString();
+TEST(CacheStorageFor, FlotillaResourcesKeepSpecTreesForTheirBulkReaders) {
+  for (const auto* resource :
+       {&resources::kMicroservices, &resources::kRoutes, &resources::kBreakerPolicies, &resources::kGateways}) {
+    EXPECT_EQ(cacheStorageFor(*resource), CacheStorage::TreesWithPackedStatus) << resource->toString();
   }
+  EXPECT_EQ(cacheStorageFor(resources::kNamespaces), CacheStorage::Trees);
 }
 
 TEST(CacheStorageFor, ObjectsReadOneAtATimeArePacked) {

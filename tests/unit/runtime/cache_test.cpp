@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cache_storages.h"
 #include "runtime/event_handler.h"
 
 namespace flotilla::runtime {
@@ -19,8 +20,7 @@ nlohmann::json ownedBy(const std::string& uid) {
 
 // Every behaviour of the cache holds for both ways of storing objects.
 class CacheStorages : public ::testing::TestWithParam<CacheStorage> {};
-INSTANTIATE_TEST_SUITE_P(, CacheStorages, ::testing::Values(CacheStorage::Trees, CacheStorage::Packed),
-                         [](const auto& info) { return info.param == CacheStorage::Trees ? "Trees" : "Packed"; });
+INSTANTIATE_TEST_SUITE_P(, CacheStorages, allCacheStorages(), [](const auto& info) { return storageName(info.param); });
 
 TEST_P(CacheStorages, StoresByNamespaceAndName) {
   Cache cache(GetParam());
@@ -128,6 +128,25 @@ TEST(Cache, PackedObjectsReadBackEqualAndTakeLessMemory) {
   EXPECT_LT(packed.approximateBytes() * 3, trees.approximateBytes());
   EXPECT_EQ(packed.upsert(object("shop", "users"))->dump(), deployment->dump()) << "the previous object, decoded";
   EXPECT_EQ(packed.remove("shop/users")->dump(), object("shop", "users")->dump());
+}
+
+TEST_P(CacheStorages, BulkReadsWithoutStatusLeaveOutTheStatusOnlyWhereItIsStoredApart) {
+  Cache cache(GetParam());
+  cache.upsert(object("shop", "users", {{"spec", {{"image", "users:1"}}}, {"status", {{"readyReplicas", 2}}}}));
+  cache.upsert(object("shop", "orders", {{"spec", {{"image", "orders:1"}}}}));  // no status yet
+
+  EXPECT_EQ(cache.get("shop", "users")->at("status").at("readyReplicas"), 2) << "a get is always whole";
+  EXPECT_EQ(cache.byIndex(kNamespaceIndex, "shop").at(1)->at("status").at("readyReplicas"), 2);
+  const auto specs = cache.listNamespaceWithoutStatus("shop");
+  ASSERT_EQ(specs.size(), 2u);
+  EXPECT_EQ(specs[0]->at("spec").at("image"), "orders:1");
+  EXPECT_EQ(specs[1]->at("spec").at("image"), "users:1");
+  EXPECT_EQ(specs[1]->contains("status"), GetParam() != CacheStorage::TreesWithPackedStatus);
+  if (GetParam() == CacheStorage::TreesWithPackedStatus) {
+    EXPECT_EQ(specs[1], cache.byIndexWithoutStatus(kNamespaceIndex, "shop").at(1)) << "handed out as stored";
+  }
+  EXPECT_TRUE(cache.contains("shop", "orders"));
+  EXPECT_FALSE(cache.contains("shop", "carts"));
 }
 
 TEST(ObjectHelpers, StripForCacheRemovesManagedFieldsAndLastApplied) {

@@ -4,6 +4,7 @@
 
 #include <future>
 
+#include "cache_storages.h"
 #include "fake_lister_watcher.h"
 #include "runtime/fake_clock.h"
 #include "runtime/in_memory_metrics.h"
@@ -77,8 +78,8 @@ class InformerStorageTest : public InformerTest, public ::testing::WithParamInte
     return InformerTest::makeInformer(clock, options);
   }
 };
-INSTANTIATE_TEST_SUITE_P(, InformerStorageTest, ::testing::Values(CacheStorage::Trees, CacheStorage::Packed),
-                         [](const auto& info) { return info.param == CacheStorage::Trees ? "Trees" : "Packed"; });
+INSTANTIATE_TEST_SUITE_P(, InformerStorageTest, allCacheStorages(),
+                         [](const auto& info) { return storageName(info.param); });
 
 TEST_F(InformerTest, InitialListFollowsPagesOf500Over1200Objects) {
   for (int i = 0; i < 1200; ++i) server_->create("ns" + std::to_string(i % 3), "cm" + std::to_string(i));
