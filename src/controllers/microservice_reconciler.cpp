@@ -298,7 +298,7 @@ runtime::Result MicroserviceReconciler::finish(Pass& pass, MicroserviceObservati
   nlohmann::json status = computeMicroserviceStatus(observation, previous, runtime::formatTime(clock_.wallNow()));
 
   if (status == previous) return resultOf(pass, observation);
-  const std::string key = pass.namespace_ + "/" + pass.name;
+  const std::string key = runtime::objectKey(pass.namespace_, pass.name);
   if (observation.outcome == ReconcileOutcome::Applied) {
     // Before any Event: a held write comes back here with the same previous status.
     if (const auto wait = statusPacer_.holdBack(key, previous, status); wait > runtime::Duration::zero()) {

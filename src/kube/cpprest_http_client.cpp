@@ -343,10 +343,6 @@ class CpprestHttpClient : public HttpClient {
   std::map<std::chrono::milliseconds::rep, std::shared_ptr<httpclient::http_client>> pooled_;
 };
 
-}  // namespace
-
-namespace {
-
 // cpprestsdk runs the I/O and continuations of every client on one shared pool, 40 threads by default. On the few
 // cores an operator gets, that many threads mostly hand work to each other: at 1,000 Microservices ~40 % of the
 // operator's samples were in the pool, a fifth of them in thread switches. Four threads cut the operator's CPU while

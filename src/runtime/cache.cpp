@@ -3,9 +3,19 @@
 namespace flotilla::runtime {
 
 namespace {
-// What an entry costs beyond its JSON: the map node and key, the shared_ptr control block, the root json node.
-std::size_t entryOverhead(const std::string& key) {
-  return 64 + key.capacity() + sizeof(nlohmann::json) + 2 * sizeof(void*);
+// What an entry costs beyond its object: the map node, key and resourceVersion, the shared_ptr control block, the
+// root json node.
+std::size_t entryOverhead(const std::string& key, const std::string& resourceVersion) {
+  return 64 + key.capacity() + resourceVersion.capacity() + sizeof(nlohmann::json) + 2 * sizeof(void*);
+}
+
+// `object` without its status: copied member by member, so the status (half of a Flotilla resource) is never copied.
+ObjectPtr withoutStatus(const nlohmann::json& object) {
+  auto out = std::make_shared<nlohmann::json>(nlohmann::json::object());
+  for (const auto& [name, value] : object.items()) {
+    if (name != "status") (*out)[name] = value;
+  }
+  return out;
 }
 }  // namespace
 
@@ -148,7 +158,7 @@ Cache::Entry Cache::makeEntry(const std::string& key, ObjectPtr object) const {
   };
   Entry entry;
   entry.resourceVersion = resourceVersionOf(*object);
-  entry.bytes = entryOverhead(key) + (entry.resourceVersion.capacity() > 15 ? entry.resourceVersion.capacity() + 1 : 0);
+  entry.bytes = entryOverhead(key, entry.resourceVersion);
   switch (storage_) {
     case CacheStorage::Packed:
       pack(*object, entry.packed);
@@ -156,9 +166,7 @@ Cache::Entry Cache::makeEntry(const std::string& key, ObjectPtr object) const {
     case CacheStorage::TreesWithPackedStatus:
       if (auto status = object->find("status"); object->is_object() && status != object->end()) {
         pack(*status, entry.packed);
-        auto withoutStatus = std::make_shared<nlohmann::json>(*object);
-        withoutStatus->erase("status");
-        object = std::move(withoutStatus);
+        object = withoutStatus(*object);
       }
       entry.tree = std::move(object);
       break;
@@ -188,6 +196,7 @@ ObjectPtr Cache::withoutStatusOf(const Entry& entry) const {
 ObjectPtr Cache::upsert(ObjectPtr object) {
   const std::string key = objectKey(*object);
   Entry entry = makeEntry(key, object);  // packing happens outside the lock
+  const std::size_t bytes = entry.bytes;
   std::unique_lock lock(mutex_);
   ObjectPtr previous;
   auto it = items_.find(key);
@@ -195,12 +204,11 @@ ObjectPtr Cache::upsert(ObjectPtr object) {
     previous = objectOf(it->second);
     unindexLocked(key, *previous);
     bytes_ -= it->second.bytes;
-    bytes_ += entry.bytes;
     it->second = std::move(entry);
   } else {
-    bytes_ += entry.bytes;
     items_.emplace(key, std::move(entry));
   }
+  bytes_ += bytes;
   indexLocked(key, *object);
   if (!previous || !onlyStatusChanged(*previous, *object)) specRevision_.fetch_add(1, std::memory_order_acq_rel);
   return previous;

@@ -73,7 +73,6 @@ class Cache {
   std::size_t size() const;
   // The resourceVersion of the object stored under `key` (nullopt if none), without decoding a packed object.
   std::optional<std::string> resourceVersion(const std::string& key) const;
-  CacheStorage storage() const { return storage_; }
   // Moves whenever an object is added or removed or changes in more than its status (onlyStatusChanged). A reader
   // that derived something from the specs and metadata of the whole cache can tell in O(1) that it is still
   // current; status writes, most of the traffic while objects converge, leave it alone. It moves before upsert or
